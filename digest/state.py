@@ -1,0 +1,129 @@
+"""The state database: which article went into which issue, and trend history.
+
+A SQLite file beside `sources.yaml`. It is what lets a weekly cron job never
+send the same article twice, and lets a rebuild of a week give that same week
+back. Later stages keep their caches here too (HTTP validators, full text).
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id         TEXT PRIMARY KEY,
+    issue      TEXT,              -- ISO week it went into, NULL until then
+    first_seen TEXT NOT NULL,     -- UTC time the build first saw it
+    source     TEXT NOT NULL,
+    title      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_issue ON articles(issue);
+CREATE TABLE IF NOT EXISTS trends (
+    issue    TEXT NOT NULL,
+    key      TEXT NOT NULL,       -- normalised name, stable across issues
+    name     TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (issue, key)
+);
+CREATE TABLE IF NOT EXISTS http_cache (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    body          BLOB,
+    headers       TEXT,
+    fetched_at    TEXT NOT NULL
+);
+"""
+
+
+class State:
+    """A connection to the state file, with the few queries the pipeline needs."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path) if str(path) == ":memory:" else _connect(self.path)
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db:
+            yield
+
+    # Articles -------------------------------------------------------------
+
+    def see(self, articles: Iterable[tuple[str, str, str]], now: datetime | None = None) -> None:
+        """Remember (id, source, title) triples not seen before, with the time."""
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO articles (id, issue, first_seen, source, title) VALUES (?, NULL, ?, ?, ?)",
+                [(id_, stamp, source, title) for id_, source, title in articles],
+            )
+
+    def issues_of(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The issue each known article went into (None: not yet in any)."""
+        ids = list(ids)
+        result: dict[str, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for id_, issue in self.db.execute(f"SELECT id, issue FROM articles WHERE id IN ({marks})", chunk):
+                result[id_] = issue
+        return result
+
+    def first_seen(self, ids: Iterable[str]) -> dict[str, datetime]:
+        ids = list(ids)
+        result = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for id_, stamp in self.db.execute(f"SELECT id, first_seen FROM articles WHERE id IN ({marks})", chunk):
+                result[id_] = datetime.fromisoformat(stamp)
+        return result
+
+    def assign(self, issue: str, ids: Iterable[str]) -> None:
+        """Record that these articles are in `issue`, and only these."""
+        with self.db:
+            self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
+            self.db.executemany("UPDATE articles SET issue = ? WHERE id = ?", [(issue, id_) for id_ in ids])
+
+    # Trend history --------------------------------------------------------
+
+    def record_trends(self, issue: str, trends: Iterable[tuple[str, str, int]]) -> None:
+        """Replace the history of `issue` with (key, name, article count) rows."""
+        with self.db:
+            self.db.execute("DELETE FROM trends WHERE issue = ?", (issue,))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO trends (issue, key, name, articles) VALUES (?, ?, ?, ?)",
+                [(issue, key, name, count) for key, name, count in trends],
+            )
+
+    def trend_history(self, before: str, issues: int = 4) -> list[dict[str, int]]:
+        """Article counts per trend key for the last `issues` issues before `before`, newest first."""
+        weeks = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues))]
+        history = []
+        for week in weeks:
+            rows = self.db.execute("SELECT key, articles FROM trends WHERE issue = ?", (week,))
+            history.append(dict(rows))
+        return history
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db

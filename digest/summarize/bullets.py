@@ -1,0 +1,162 @@
+"""Pick a trend's bullets: the passages that best state it, each citing every source.
+
+A passage scores for being central to the trend, using its phrases, being
+specific (numbers, names), corroborated by other sources, and well placed (a
+list item, a lead sentence, a section named after the trend); it loses for
+dangling openings ("This shows..."), chatter (I, you, questions, calls to
+action) and bad length. Passages that say the same thing in several sources
+merge into one bullet citing them all; the rest are chosen by MMR so the
+bullets do not repeat each other.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .index import Entry, Index, cosine
+from .text import NUMBER_RE, words
+
+_DANGLING_RE = re.compile(
+    r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
+    r"the latter|the former|the same|so|but|and|or|also|then|thus|hence|therefore|as a result|in this)\b",
+    re.IGNORECASE)
+_CHATTER_RE = re.compile(
+    r"\b(i|i'm|i've|me|my|we|we're|we've|we'll|us|our|you|you're|you've|your|let's|let me|imagine|"
+    r"stay tuned|subscribe|sign up|click|read more|check out|don't miss|comment|share this)\b", re.IGNORECASE)
+_DISCOURSE_RE = re.compile(
+    r"^(moreover|furthermore|additionally|in addition|also|however|for instance|for example|"
+    r"in fact|indeed|notably|importantly|interestingly|similarly|likewise|meanwhile|besides|"
+    r"on the other hand|in other words|that being said|in conclusion|overall|finally|lastly|first|"
+    r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
+_LABEL_RE = re.compile(r"^([^:.!?]{2,60}):\s+(\S.*)$")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A passage in the running for a bullet, with its score parts (for --explain)."""
+
+    index: int
+    score: float
+    parts: dict[str, float]
+    supporters: set[int] = field(default_factory=set)
+
+
+def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float],
+                  weights: dict[str, float]) -> list[Candidate]:
+    """Score each passage of a trend for how well it would stand as a bullet."""
+    if not members:
+        return []
+    centre = _centroid(index, members)
+    top = max(phrases.values(), default=1.0)
+    candidates = []
+    for i in members:
+        entry = index.entries[i]
+        if entry.passage.kind == "heading":
+            continue
+        parts = _parts(index, entry, centre, phrases, top, weights)
+        if parts is None:
+            continue
+        score = sum(parts.values())
+        candidates.append(Candidate(index=i, score=score, parts=parts))
+    return candidates
+
+
+def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float], top: float,
+           weights: dict[str, float]) -> dict[str, float] | None:
+    text = clean_bullet(entry.passage.text)
+    n = len(text.split())
+    if n < weights["min_words"] or not re.search(r"[A-Za-z]{3}", text):
+        return None
+    used = sum(w for key, w in phrases.items() if key in entry.phrases or f" {key} " in entry.seq)
+    section = entry.passage.section.lower()
+    in_section = any(_surface_in(index, key, section) for key in phrases)
+    names = sum(1 for w in words(text)[1:] if w[:1].isupper())
+    lead = entry.passage.kind == "item" or entry.lead
+    parts = {
+        "centrality": weights["centrality"] * cosine(entry, centre),
+        "coverage": weights["coverage"] * min(1.0, used / top),
+        "specificity": weights["specificity"] * min(1.0, 0.25 * len(NUMBER_RE.findall(text)) + 0.15 * names),
+        "structure": weights["structure"] * ((0.6 if lead else 0.0) + (0.4 if in_section else 0.0)),
+    }
+    penalty = 0.0
+    if _DANGLING_RE.match(_DISCOURSE_RE.sub("", _LABEL_RE.sub(r"\2", text))):
+        penalty += weights["dangling"]
+    if _CHATTER_RE.search(text) or text.rstrip().endswith("?"):
+        penalty += weights["chatter"]
+    if n > weights["max_words"]:
+        penalty += 0.02 * (n - weights["max_words"])
+    if n < 10:
+        penalty += 0.03 * (10 - n)
+    parts["penalty"] = -penalty
+    return parts
+
+
+def _surface_in(index: Index, key: str, section: str) -> bool:
+    return bool(section) and any(part in section for part in key.split())
+
+
+def _centroid(index: Index, members: Sequence[int]) -> Entry:
+    vector: dict[str, float] = {}
+    for i in members:
+        entry = index.entries[i]
+        for t, v in entry.vector.items():
+            vector[t] = vector.get(t, 0.0) + v / entry.norm
+    norm = sum(v * v for v in vector.values()) ** 0.5 or 1.0
+    return Entry(passage=index.entries[members[0]].passage, seq="", phrases={}, vector=vector, norm=norm)
+
+
+def select(index: Index, candidates: list[Candidate], count: int, weights: dict[str, float]) -> list[Candidate]:
+    """Merge passages that say the same thing, then pick `count` by MMR."""
+    by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
+    groups: list[Candidate] = []
+    for cand in by_score:
+        entry = index.entries[cand.index]
+        home = next((g for g in groups if _same_point(index, g, entry, weights)), None)
+        if home is None:
+            cand.supporters = {cand.index}
+            groups.append(cand)
+        else:
+            home.supporters.add(cand.index)
+    for group in groups:
+        articles = {index.entries[i].passage.article_id for i in group.supporters}
+        group.parts["corroboration"] = weights["corroboration"] * min(1.0, (len(articles) - 1) / 2)
+        group.score = sum(group.parts.values())
+    chosen: list[Candidate] = []
+    pool = [g for g in groups if g.score > 0]
+    while pool and len(chosen) < count:
+        def mmr(c: Candidate) -> float:
+            overlap = max((cosine(index.entries[c.index], index.entries[s.index]) for s in chosen), default=0.0)
+            return c.score - weights["redundancy"] * overlap
+        best = max(pool, key=lambda c: (mmr(c), -c.index))
+        pool.remove(best)
+        chosen.append(best)
+    return chosen
+
+
+def _same_point(index: Index, group: Candidate, entry: Entry, weights: dict[str, float]) -> bool:
+    """Whether a passage says what a group's best passage says.
+
+    Within one trend, passages of different articles need less overlap to
+    count as the same claim: they already share the trend's phrases.
+    """
+    similarity = cosine(index.entries[group.index], entry)
+    if similarity >= weights["duplicate"]:
+        return True
+    articles = {index.entries[i].passage.article_id for i in group.supporters}
+    return similarity >= weights["support"] and entry.passage.article_id not in articles
+
+
+def clean_bullet(text: str) -> str:
+    """The passage as a bullet: no leading discourse marker, capitalised, punctuated."""
+    text = re.sub(r"\s+", " ", text).strip().lstrip("•*-–— ").strip()
+    label = _LABEL_RE.match(text)
+    if label and len(label.group(1).split()) <= 8:
+        rest = _DISCOURSE_RE.sub("", label.group(2))
+        text = f"{label.group(1)}: {rest[:1].upper()}{rest[1:]}"
+    else:
+        text = _DISCOURSE_RE.sub("", text)
+        text = text[:1].upper() + text[1:]
+    if text and text[-1] not in ".!?…\"”')":
+        text += "."
+    return text

@@ -1,0 +1,174 @@
+"""The summarizer's two entry points: a week into trends, a cluster into passages.
+
+Both run the same engine: passages are split and indexed once, scored for
+how well they would stand as bullets, merged across sources when they say
+the same thing, and chosen without repeating each other.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..models import Article, Bullet, Citation, Passage, Trend
+from .bullets import Candidate, clean_bullet, score_entries, select
+from .index import Index, build_index, keyword_seq, matches
+from .momentum import momentum
+from .passages import split_all
+from .text import content_terms
+from .trends import Draft, assign, theme_terms, configured_drafts, discover, name_trend, trend_key
+from .weights import merged
+
+
+@dataclass(slots=True)
+class Explanation:
+    """Why a trend and its bullets were chosen: what `--explain` prints."""
+
+    trend: str
+    configured: bool
+    phrases: list[tuple[str, float]]
+    articles: int
+    bullets: list[tuple[str, dict[str, float], list[str]]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class WeekSummary:
+    trends: list[Trend]
+    explanations: list[Explanation]
+
+
+def summarize_week(
+    articles: Sequence[Article],
+    configured: Sequence[tuple[str, Sequence[str]]] = (),
+    *,
+    max_trends: int = 8,
+    bullets: int = 4,
+    weights: dict[str, float] | None = None,
+    history: Sequence[dict[str, int]] = (),
+    theme: str = "",
+) -> WeekSummary:
+    """Group a week's articles into trends, each with its cited bullets."""
+    w = merged(weights)
+    index = build_index(articles, split_all(articles))
+    drafts = [d for d in configured_drafts(index, configured)]
+    exclude = theme_terms(index, w, theme)
+    found = discover(index, drafts, w, max(0, max_trends - sum(1 for d in drafts if d.entries)), exclude)
+    drafts += found
+    assign(index, drafts)
+    trends: list[tuple[Trend, Explanation, float]] = []
+    for draft in drafts:
+        if not draft.configured:
+            draft.name, name_key = name_trend(index, draft)
+            draft.key = trend_key(draft.name)
+            # Bullets should state what the name says ("Direct preference optimization", not "optimized hardware").
+            draft.phrases[name_key] = max(draft.phrases.values())
+        articles_in = draft.articles(index)
+        min_articles = int(w["min_articles"]) if len(index.articles) > 2 and not draft.configured else 1
+        if len(articles_in) < min_articles:
+            continue
+        chosen = select(index, score_entries(index, draft.assigned, draft.phrases, w), bullets, w)
+        if len(chosen) < (1 if draft.configured else 2):
+            continue
+        trend = Trend(
+            name=draft.name,
+            bullets=tuple(_bullet(index, c) for c in chosen),
+            article_ids=tuple(sorted(articles_in)),
+            configured=draft.configured,
+            keywords=draft.keywords,
+            momentum=momentum(draft.key, len(articles_in), history),
+        )
+        explanation = Explanation(
+            trend=draft.name, configured=draft.configured, articles=len(articles_in),
+            phrases=sorted(draft.phrases.items(), key=lambda kv: -kv[1])[:8],
+            bullets=[(b.text, c.parts, [s.title for s in b.sources]) for b, c in zip(trend.bullets, chosen)],
+        )
+        strength = max(draft.phrases.values(), default=0.0)
+        trends.append((trend, explanation, strength))
+    _dedupe_names(trends)
+    configured_part = [t for t in trends if t[0].configured]
+    discovered_part = sorted((t for t in trends if not t[0].configured), key=lambda t: (-t[2], t[0].name))
+    kept = (configured_part + discovered_part)[:max_trends]
+    kept.sort(key=lambda t: (-_spread(index, t[0]), -MOMENTUM_ORDER[t[0].momentum], not t[0].configured))
+    return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept])
+
+
+MOMENTUM_ORDER = {"rising": 3, "new": 2, "steady": 1, "fading": 0}
+
+
+def _spread(index: Index, trend: Trend) -> int:
+    """How many sources a trend spans (articles when all come from one source)."""
+    sources = {s for a in trend.article_ids for s in index.articles[a].sources}
+    return len(sources) if len(sources) > 1 else len(trend.article_ids) and 1
+
+
+def _dedupe_names(trends: list[tuple[Trend, Explanation, float]]) -> None:
+    seen: set[str] = set()
+    for trend, _, _ in list(trends):
+        key = trend.name.lower()
+        if key in seen:
+            trends[:] = [t for t in trends if t[0] is not trend]
+        seen.add(key)
+
+
+def _bullet(index: Index, candidate: Candidate) -> Bullet:
+    entry = index.entries[candidate.index]
+    ordered = [candidate.index] + sorted(candidate.supporters - {candidate.index})
+    citations: dict[str, Citation] = {}
+    for i in ordered:
+        article = index.articles[index.entries[i].passage.article_id]
+        citations.setdefault(article.id, Citation(article_id=article.id, title=article.title,
+                                                  url=article.url, source=article.source))
+    return Bullet(text=clean_bullet(entry.passage.text), sources=tuple(citations.values()),
+                  score=round(candidate.score, 4))
+
+
+def summarize_cluster(
+    articles: Sequence[Article],
+    *,
+    sentences: int | None = None,
+    words: int | None = None,
+    query: str | None = None,
+    weights: dict[str, float] | None = None,
+) -> list[tuple[Passage, float]]:
+    """The best passages of a cluster of documents, best first, within a budget."""
+    w = merged(weights)
+    passages = split_all(articles)
+    index = build_index(articles, passages)
+    members = list(range(len(index.entries)))
+    phrases: dict[str, float] = {}
+    if query:
+        seq = keyword_seq(query, index.aliases)
+        focused = [i for i in members if matches(index.entries[i], seq)
+                   or set(content_terms(query)) & set(index.entries[i].vector)]
+        members = focused or members
+        phrases = {seq.strip(): 1.0}
+    else:
+        phrases = _cluster_phrases(index)
+    candidates = score_entries(index, members, phrases, w)
+    limit = sentences if sentences is not None else (len(candidates) if words else 5)
+    chosen = select(index, candidates, len(candidates) if words else limit, w)
+    result, used = [], 0
+    for cand in chosen:
+        passage = index.entries[cand.index].passage
+        n = len(passage.text.split())
+        if words is not None and used + n > words and result:
+            if used >= words * 0.9:
+                break
+            continue
+        result.append((passage, round(cand.score, 4)))
+        used += n
+        if words is None and len(result) >= limit:
+            break
+    return result
+
+
+def _cluster_phrases(index: Index) -> dict[str, float]:
+    """The phrases most documents of the cluster share: what it is about."""
+    shared: dict[str, float] = {}
+    for key, where in index.phrase_entries.items():
+        n = len(index.phrase_articles(key))
+        if n >= max(2, len(index.articles) // 3):
+            shared[key] = float(n)
+    return dict(sorted(shared.items(), key=lambda kv: -kv[1])[:30])
+
+
+__all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

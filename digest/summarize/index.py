@@ -1,0 +1,193 @@
+"""What the summarizer knows about each passage, computed once per week.
+
+For every passage: its term sequence (for keyword matching), its key phrases
+(1-3 word n-grams that start and end on a content word), a tf-idf vector, and
+the surface features the bullet scorer reads. Acronyms defined anywhere in the
+week ("Small Language Models (SLMs)") are folded into their expansion, so the
+two spellings count as one phrase.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..models import Article, Passage
+from .text import is_acronym, is_stopword, specificity, term, tokens
+
+MAX_PHRASE = 3
+# Punctuation that ends a phrase: "LLMs, SLMs" is not the phrase "LLMs SLMs".
+_CHUNK_RE = re.compile(r"[,;:()\[\]{}\"“”!?|/—–]|\.(?:\s|$)|\s-\s")
+_DEFINITION_RE = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,7}?[A-Za-z][\w'-]*)\s*\(\s*([A-Z][A-Za-z0-9]{1,7})\s*\)")
+# "Quantization: reducing the precision ..." - the label works like a heading.
+_LABEL_RE = re.compile(r"^([^:.!?]{2,60}):\s+\S")
+_JOINERS = frozenset({"of", "and", "for", "to", "the", "in", "&"})
+
+
+@dataclass(slots=True)
+class Entry:
+    """One passage and what the summarizer computed about it."""
+
+    passage: Passage
+    seq: str                                   # " term term ... " for phrase matching
+    phrases: dict[str, str]                    # phrase key -> surface form as written
+    vector: dict[str, float] = field(default_factory=dict)
+    norm: float = 1.0
+    words: int = 0
+    lead: bool = False                         # first passage of its paragraph or list item
+    titled: set[str] = field(default_factory=set)  # phrases used as a heading or an item's label
+
+
+@dataclass(slots=True)
+class Index:
+    """The week's passages, phrases and statistics."""
+
+    entries: list[Entry]
+    articles: dict[str, Article]
+    aliases: dict[str, str]                    # acronym term -> expansion phrase key
+    phrase_entries: dict[str, list[int]]       # phrase key -> entry indexes
+    idf: dict[str, float]
+
+    def phrase_articles(self, key: str) -> set[str]:
+        return {self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())}
+
+
+def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
+    aliases = find_acronyms(passage.text for passage in passages)
+    entries = [_entry(passage, aliases) for passage in passages]
+    for before, entry in zip([None, *passages], entries):
+        entry.lead = before is None or before.article_id != entry.passage.article_id \
+            or before.block != entry.passage.block
+    phrase_entries: dict[str, list[int]] = defaultdict(list)
+    df: Counter[str] = Counter()
+    for i, entry in enumerate(entries):
+        for key in entry.phrases:
+            phrase_entries[key].append(i)
+        df.update({t for t in entry.vector})
+    n = max(1, len(entries))
+    idf = {t: math.log((n + 1) / (count + 0.5)) * (0.5 + 0.5 * specificity(t)) for t, count in df.items()}
+    for entry in entries:
+        for t in entry.vector:
+            entry.vector[t] *= idf[t]
+        entry.norm = math.sqrt(sum(v * v for v in entry.vector.values())) or 1.0
+    return Index(entries=entries, articles={a.id: a for a in articles}, aliases=aliases,
+                 phrase_entries=dict(phrase_entries), idf=idf)
+
+
+def find_acronyms(texts) -> dict[str, str]:
+    """Acronym term -> expansion phrase key, from definitions like "Foo Bar (FB)"."""
+    aliases: dict[str, str] = {}
+    for text in texts:
+        if "(" not in text:
+            continue
+        for match in _DEFINITION_RE.finditer(text):
+            acronym = match.group(2)
+            letters = re.sub(r"s$", "", acronym) if len(acronym) > 2 else acronym
+            if not is_acronym(acronym) and not re.fullmatch(r"[A-Z][A-Za-z]{1,6}", acronym):
+                continue
+            expansion = _expansion(match.group(1).split(), letters)
+            if expansion:
+                aliases.setdefault(term(acronym), " ".join(term(w) for w in expansion))
+    return aliases
+
+
+def _expansion(words: list[str], letters: str) -> list[str] | None:
+    """The trailing words whose initials spell the acronym (joiners allowed)."""
+    parts: list[str] = []
+    for word in words:
+        parts.extend(p for p in word.split("-") if p)
+    want = letters.lower()
+    taken: list[str] = []
+    i = len(want) - 1
+    for word in reversed(parts):
+        if i < 0:
+            break
+        if word.lower() in _JOINERS and taken:
+            taken.append(word)
+            continue
+        if word[0].lower() != want[i]:
+            return None
+        taken.append(word)
+        i -= 1
+    if i >= 0:
+        return None
+    taken.reverse()
+    while taken and taken[0].lower() in _JOINERS:
+        taken.pop(0)
+    return [w for w in taken if w.lower() not in _JOINERS]
+
+
+def _entry(passage: Passage, aliases: dict[str, str]) -> Entry:
+    phrases: dict[str, str] = {}
+    seq_terms: list[str] = []
+    vector: Counter[str] = Counter()
+    count = 0
+    for chunk in _CHUNK_RE.split(passage.text):
+        words = tokens(chunk)
+        if not words:
+            continue
+        count += len(words)
+        terms = [term(w) for w in words]
+        stops = [len(w) < 2 or is_stopword(w) or w.isdigit() for w in words]
+        for t, stop, w in zip(terms, stops, words):
+            if stop:
+                continue
+            alias = aliases.get(t) if is_acronym(w) else None
+            vector[t] += 1
+            if alias:
+                phrases.setdefault(alias, w)
+                seq_terms.append(alias)
+        seq_terms.extend(terms)
+        seq_terms.append("|")
+        _ngrams(words, terms, stops, phrases)
+    titled: set[str] = set()
+    if passage.kind == "heading":
+        titled = set(phrases)
+    elif (label := _LABEL_RE.match(passage.text)) and len(label.group(1).split()) <= 8:
+        titled = {key for key in phrases if key in _entry(_as_heading(passage, label.group(1)), aliases).phrases}
+    return Entry(passage=passage, seq=" " + " ".join(seq_terms) + " ", phrases=phrases,
+                 vector=dict(vector), words=count, titled=titled)
+
+
+def _as_heading(passage: Passage, text: str) -> Passage:
+    return Passage(article_id=passage.article_id, text=text, kind="heading", section=passage.section,
+                   position=passage.position, block=passage.block)
+
+
+def _ngrams(words: list[str], terms: list[str], stops: list[bool], phrases: dict[str, str]) -> None:
+    n = len(words)
+    for start in range(n):
+        if stops[start]:
+            continue
+        content = 0
+        for end in range(start, n):
+            if stops[end]:
+                if words[end].lower() not in _JOINERS:
+                    break
+                continue
+            content += 1
+            if content > MAX_PHRASE:
+                break
+            key = " ".join(t for t, s in zip(terms[start:end + 1], stops[start:end + 1]) if not s)
+            phrases.setdefault(key, " ".join(words[start:end + 1]))
+
+
+def matches(entry: Entry, keyword_seq: str) -> bool:
+    """Whether a keyword's term sequence (" t1 t2 ") occurs in the passage."""
+    return keyword_seq in entry.seq
+
+
+def keyword_seq(keyword: str, aliases: dict[str, str]) -> str:
+    terms = [term(w) for w in tokens(keyword)]
+    if len(terms) == 1 and is_acronym(tokens(keyword)[0]) and terms[0] in aliases:
+        return f" {aliases[terms[0]]} "
+    return " " + " ".join(terms) + " "
+
+
+def cosine(a: Entry, b: Entry) -> float:
+    if len(a.vector) > len(b.vector):
+        a, b = b, a
+    dot = sum(v * b.vector.get(t, 0.0) for t, v in a.vector.items())
+    return dot / (a.norm * b.norm)

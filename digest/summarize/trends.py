@@ -1,0 +1,192 @@
+"""Find the week's trends: the editor's configured ones, then discovered ones.
+
+A discovered trend is a key phrase that several articles share, specific
+against general English and not the week's backdrop (a phrase in a large
+share of all passages, like "LLMs" in an LLM newsletter, is the subject of the
+whole issue, not a trend in it). Phrases whose passages overlap are merged
+into one trend, named after its best phrase. Each passage then belongs to the
+one trend it fits best.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .index import Index, keyword_seq, matches
+from .text import content_terms, generic, specificity
+
+MAX_CANDIDATES = 300
+
+
+@dataclass(slots=True)
+class Draft:
+    """A trend being built: its phrases (with scores) and passages."""
+
+    name: str
+    key: str
+    configured: bool
+    keywords: tuple[str, ...] = ()
+    phrases: dict[str, float] = field(default_factory=dict)   # phrase key -> weight
+    entries: set[int] = field(default_factory=set)
+    assigned: list[int] = field(default_factory=list)
+
+    def articles(self, index: Index) -> set[str]:
+        return {index.entries[i].passage.article_id for i in self.assigned}
+
+
+def configured_drafts(index: Index, trends: Sequence[tuple[str, Sequence[str]]]) -> list[Draft]:
+    drafts = []
+    for name, keywords in trends:
+        draft = Draft(name=name, key=trend_key(name), configured=True, keywords=tuple(keywords))
+        seqs = {keyword_seq(k, index.aliases): k for k in keywords}
+        for i, entry in enumerate(index.entries):
+            hits = [seq for seq in seqs if matches(entry, seq)]
+            if hits:
+                draft.entries.add(i)
+                for seq in hits:
+                    draft.phrases[seq.strip()] = 1.0
+        drafts.append(draft)
+    return drafts
+
+
+def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]:
+    """The week's backdrop: the newsletter's own subject and what nearly every passage says.
+
+    Phrases made only of these (and of generic words) are never trends.
+    """
+    terms = set(content_terms(theme)) | {"trend", "week", "weekly", "newslett"}
+    for t in list(terms):
+        terms.update(index.aliases.get(t, "").split())
+    total = len(index.entries) or 1
+    for key, where in index.phrase_entries.items():
+        if len(where) / total > weights["theme_share"]:
+            terms.update(key.split())
+            for t in key.split():
+                terms.update(index.aliases.get(t, "").split())
+    return terms | generic()
+
+
+def score_phrases(index: Index, weights: dict[str, float], exclude: set[str]) -> list[tuple[str, float]]:
+    """Candidate phrases with their score, best first."""
+    min_articles = int(weights["min_articles"]) if len(index.articles) > 2 else 1
+    scored = []
+    for key, where in index.phrase_entries.items():
+        if len(where) < 2 or set(key.split()) <= exclude:
+            continue
+        articles = index.phrase_articles(key)
+        if len(articles) < min_articles:
+            continue
+        sources = {s for a in articles for s in index.articles[a].sources}
+        titled = {index.entries[i].passage.article_id for i in where if key in index.entries[i].titled}
+        spread = len(articles) + 0.5 * (len(sources) - 1) + weights["heading_boost"] * len(titled)
+        score = spread * phrase_specificity(key) * math.log1p(len(where))
+        scored.append((key, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored[:MAX_CANDIDATES]
+
+
+def phrase_specificity(key: str) -> float:
+    """Single common words ("improve", "text") hardly ever name a trend; phrases do."""
+    parts = key.split()
+    if len(parts) == 1:
+        return specificity(parts[0]) ** 1.5
+    return min(1.0, sum(specificity(p) for p in parts) / len(parts) + 0.3 * (len(parts) - 1))
+
+
+def discover(index: Index, configured: list[Draft], weights: dict[str, float],
+             limit: int, exclude: set[str]) -> list[Draft]:
+    """Group the best phrases into up to `limit` new trends."""
+    drafts: list[Draft] = []
+    taken = set().union(*(d.entries for d in configured)) if configured else set()
+    for key, score in score_phrases(index, weights, exclude):
+        where = set(index.phrase_entries[key])
+        if taken and len(where & taken) / len(where) > weights["merge_overlap"]:
+            continue  # the editor's trends already cover it
+        best, overlap = None, 0.0
+        for draft in drafts:
+            shared = len(where & draft.entries) / len(where)
+            if shared > overlap:
+                best, overlap = draft, shared
+        if best is not None and overlap >= weights["merge_overlap"]:
+            best.phrases[key] = score
+            best.entries |= where
+        elif len(drafts) < limit * 2:
+            drafts.append(Draft(name="", key="", configured=False, phrases={key: score}, entries=where))
+    return drafts
+
+
+def assign(index: Index, drafts: list[Draft]) -> None:
+    """Give each passage to the one trend it fits best.
+
+    Fit is the strength of the strongest phrase of the trend the passage
+    uses (more phrases and a matching section only tip the balance), so a
+    passage about "multimodality" that also says "text" goes to the
+    multimodality trend. The editor's keywords count as the strongest phrase.
+    """
+    strongest = max((w for d in drafts if not d.configured for w in d.phrases.values()), default=1.0)
+    best: dict[int, tuple[float, int]] = {}
+    for d, draft in enumerate(drafts):
+        weight = (lambda w: strongest * 1.01) if draft.configured else (lambda w: w)
+        for i in draft.entries:
+            entry = index.entries[i]
+            section = _section_seq(index, i)
+            hits = sorted((weight(w) for key, w in draft.phrases.items()
+                           if key in entry.phrases or f" {key} " in entry.seq), reverse=True)
+            fit = (hits[0] + 0.1 * sum(hits[1:4])) if hits else 0.0
+            fit += 0.3 * max((weight(w) for key, w in draft.phrases.items() if f" {key} " in section), default=0.0)
+            if fit > best.get(i, (0.0, -1))[0]:
+                best[i] = (fit, d)
+    for draft in drafts:
+        draft.assigned = []
+    for i, (_, d) in sorted(best.items()):
+        drafts[d].assigned.append(i)
+
+
+def _section_seq(index: Index, i: int) -> str:
+    section = index.entries[i].passage.section
+    return " " + " ".join(content_terms(section)) + " " if section else ""
+
+
+def name_trend(index: Index, draft: Draft) -> tuple[str, str]:
+    """A discovered trend's name: its best phrase as most often written.
+
+    A longer phrase holding the best one wins when it is nearly as strong:
+    "Direct Preference Optimization" over "preference", "Bias and Fairness"
+    over "bias".
+    """
+    ranked = sorted(draft.phrases.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, top = ranked[0]
+    for key, score in ranked[1:8]:
+        if set(best.split()) < set(key.split()) and score >= 0.4 * top and _titled(index, key):
+            best = key
+            break
+    return _surface(index, best), best
+
+
+def _titled(index: Index, key: str) -> bool:
+    return any(key in index.entries[i].titled for i in index.phrase_entries.get(key, ()))
+
+
+def _surface(index: Index, key: str, lower: bool = False) -> str:
+    forms: Counter[str] = Counter()
+    for i in index.phrase_entries.get(key, ()):
+        form = index.entries[i].phrases.get(key)
+        if form:
+            forms[form] += 1
+    if not forms:
+        return key
+    # The most used spelling, preferring the expansion of an acronym.
+    text = max(forms.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], kv[0]))[0]
+    if text.isupper() and len(text) > 1:
+        return text
+    words = text.split()
+    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower() for w in words]
+    if not lower:
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def trend_key(name: str) -> str:
+    return " ".join(sorted(set(content_terms(name))))

@@ -1,0 +1,33 @@
+"""Every weight and threshold of the summarizer, in one place.
+
+Editors override any of these under `summarizer:` in `sources.yaml`;
+`digest build --explain` shows how they played out.
+"""
+from __future__ import annotations
+
+DEFAULTS: dict[str, float] = {
+    # Trend discovery
+    "min_articles": 2,          # a discovered trend spans at least this many articles
+    "theme_share": 0.10,        # a phrase in more passages than this share is the week's backdrop, not a trend
+    "merge_overlap": 0.5,       # phrases whose passages overlap this much are one trend
+    "heading_boost": 0.5,       # extra weight of a phrase used in a heading
+    # Bullet scoring
+    "centrality": 1.0,          # similarity to the trend's centre
+    "coverage": 0.6,            # how many of the trend's phrases the passage uses
+    "specificity": 0.35,        # numbers, names, concrete terms
+    "corroboration": 0.35,      # other sources saying the same
+    "structure": 0.25,          # list items, lead sentences, sections named after the trend
+    "dangling": 0.8,            # penalty: starts with "This", "It", "These", ...
+    "chatter": 0.6,             # penalty: first/second person, questions, calls to action
+    "redundancy": 0.7,          # MMR: weight of similarity to bullets already chosen
+    "duplicate": 0.45,          # similarity above which two passages say the same thing
+    "support": 0.25,            # lower bar for a passage of another article in the same trend
+    "min_words": 6,
+    "max_words": 55,
+}
+
+
+def merged(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    weights = dict(DEFAULTS)
+    weights.update(overrides or {})
+    return weights

@@ -1,0 +1,97 @@
+"""The config schema: every error at once, with key path and line."""
+from __future__ import annotations
+
+import pytest
+
+from digest.config import ConfigError, load_config
+
+GOOD = """
+newsletter: {title: Test Weekly}
+sources:
+  - {name: Notes, path: notes/}
+trends:
+  - {name: Agents, keywords: [agent, tool use]}
+"""
+
+
+def test_valid_config_resolves_paths_against_its_folder(newsletter, tmp_path):
+    config = load_config(newsletter(GOOD))
+    assert config.title == "Test Weekly"
+    assert config.sources[0].location == str(tmp_path / "notes")
+    assert config.trends[0].keywords == ("agent", "tool use")
+    assert config.state == tmp_path / ".digest-state.sqlite"
+    assert config.output == tmp_path / "output"
+
+
+def test_every_error_is_reported_at_once_with_key_and_line(newsletter):
+    path = newsletter("""
+        newsletter:
+          title: Test Weekly
+        sources:
+          - name: Notes
+            path: notes/
+          - name: Missing
+            path: note/
+          - name: Broken feed
+            feed: example
+        max_trends: lots
+    """)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.lines == [
+        "sources[1].path: no such folder 'note/' (sources.yaml:7)",
+        "sources[2].feed: expected an http(s) URL or a file, got 'example' (no such file) (sources.yaml:9)",
+        "max_trends: expected a whole number from 1 to 30, got 'lots' (sources.yaml:10)",
+    ]
+    assert caught.value.exit_code == 2
+
+
+def test_unknown_keys_are_warned_with_a_hint_not_fatal(newsletter):
+    config = load_config(newsletter("""
+        newsletter: {title: T}
+        sources:
+          - {name: Notes, path: notes/, fulltxt: always}
+        trend: []
+    """))
+    assert config.warnings == (
+        "sources[0].fulltxt: unknown key, ignored (did you mean 'fulltext'?) (sources.yaml:3)",
+        "trend: unknown key, ignored (did you mean 'trends'?) (sources.yaml:4)",
+    )
+
+
+def test_missing_required_keys(newsletter):
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("sources: []\n"))
+    assert caught.value.lines == [
+        "newsletter: missing: give at least `newsletter: {title: ...}` (sources.yaml:1)",
+        "sources: empty: list at least one feed or path (sources.yaml:1)",
+    ]
+
+
+def test_bad_yaml_is_one_line_with_its_line(newsletter):
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("newsletter: {title: T}\nsources:\n  - name: [unclosed\n"))
+    assert len(caught.value.lines) == 1
+    assert caught.value.lines[0].startswith("sources.yaml:4: bad YAML: ")
+
+
+def test_a_source_needs_exactly_one_of_path_or_feed(newsletter):
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("""
+            newsletter: {title: T}
+            sources:
+              - {name: Both, path: notes/, feed: https://example.org/feed.xml}
+        """))
+    assert caught.value.lines == [
+        "sources[0]: give exactly one of `path:` (local files) or `feed:` (URL or file) (sources.yaml:3)"]
+
+
+def test_feed_urls_and_globs(newsletter, tmp_path):
+    config = load_config(newsletter("""
+        newsletter: {title: T}
+        sources:
+          - {name: Blog, feed: https://example.org/feed.xml}
+          - {name: Markdown only, path: "notes/*.md"}
+    """))
+    assert config.sources[0].is_url
+    assert config.sources[1].location == str(tmp_path / "notes/*.md")

@@ -78,6 +78,7 @@ def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float],
         "coverage": weights["coverage"] * min(1.0, used / top),
         "specificity": weights["specificity"] * min(1.0, 0.25 * len(NUMBER_RE.findall(text)) + 0.15 * names),
         "structure": weights["structure"] * ((0.6 if lead else 0.0) + (0.4 if in_section else 0.0)),
+        "position": weights["position"] / (1 + entry.rank) ** 0.5,
     }
     penalty = 0.0
     if _DANGLING_RE.match(_DISCOURSE_RE.sub("", _LABEL_RE.sub(r"\2", text))):

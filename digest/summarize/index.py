@@ -37,6 +37,7 @@ class Entry:
     norm: float = 1.0
     words: int = 0
     lead: bool = False                         # first passage of its paragraph or list item
+    rank: int = 0                              # how many passages (not headings) of its article come before
     titled: set[str] = field(default_factory=set)  # phrases used as a heading or an item's label
 
 
@@ -57,9 +58,13 @@ class Index:
 def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
     aliases = find_acronyms(passage.text for passage in passages)
     entries = [_entry(passage, aliases) for passage in passages]
+    ranks: Counter[str] = Counter()
     for before, entry in zip([None, *passages], entries):
         entry.lead = before is None or before.article_id != entry.passage.article_id \
             or before.block != entry.passage.block
+        entry.rank = ranks[entry.passage.article_id]
+        if entry.passage.kind != "heading":
+            ranks[entry.passage.article_id] += 1
     phrase_entries: dict[str, list[int]] = defaultdict(list)
     df: Counter[str] = Counter()
     for i, entry in enumerate(entries):

@@ -94,7 +94,8 @@ def is_acronym(word: str) -> bool:
 def term(word: str) -> str:
     """The comparable form of one word (no hyphens: split those first)."""
     if is_acronym(word):
-        return re.sub(r"(?:'s|’s|s)$", "", word).lower() if len(word) > 2 else word.lower()
+        # Upper case keeps "US" apart from "us"; the plural goes: "SLMs" is "SLM".
+        return re.sub(r"(?:'s|’s|s)$", "", word) if len(word) > 2 else word
     lower = word.lower().replace("’", "'")
     if lower.endswith("'s"):
         lower = lower[:-2]

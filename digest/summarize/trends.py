@@ -60,8 +60,9 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
     for t in list(terms):
         terms.update(index.aliases.get(t, "").split())
     total = len(index.entries) or 1
+    articles = len(index.articles) or 1
     for key, where in index.phrase_entries.items():
-        if len(where) / total > weights["theme_share"]:
+        if len(where) / total > weights["theme_share"] and len(index.phrase_articles(key)) / articles >= 0.6:
             terms.update(key.split())
             for t in key.split():
                 terms.update(index.aliases.get(t, "").split())
@@ -170,19 +171,20 @@ def _titled(index: Index, key: str) -> bool:
 
 
 def _surface(index: Index, key: str, lower: bool = False) -> str:
+    """The phrase as most often written (an expansion over its acronym, a noun over a participle)."""
     forms: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
     for i in index.phrase_entries.get(key, ()):
         form = index.entries[i].phrases.get(key)
         if form:
-            forms[form] += 1
+            forms[form.lower()] += 1
+            spelled.setdefault(form.lower(), form)
     if not forms:
         return key
-    # The most used spelling, preferring the expansion of an acronym.
-    text = max(forms.items(), key=lambda kv: (len(kv[0].split()) > 1, kv[1], kv[0]))[0]
+    text = spelled[max(forms, key=lambda f: (len(f.split()) > 1, forms[f], not f.endswith("ed"), f))]
     if text.isupper() and len(text) > 1:
         return text
-    words = text.split()
-    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower() for w in words]
+    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower() for w in text.split()]
     if not lower:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)

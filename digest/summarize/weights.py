@@ -17,6 +17,7 @@ DEFAULTS: dict[str, float] = {
     "specificity": 0.35,        # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
     "structure": 0.25,          # list items, lead sentences, sections named after the trend
+    "position": 0.3,            # early in its article: news puts what matters first
     "dangling": 0.8,            # penalty: starts with "This", "It", "These", ...
     "chatter": 0.6,             # penalty: first/second person, questions, calls to action
     "redundancy": 0.7,          # MMR: weight of similarity to bullets already chosen

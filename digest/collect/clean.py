@@ -1,0 +1,320 @@
+"""Markup and boilerplate to structured text: headings, paragraphs, list items.
+
+Everything a reader of the article would not call part of it goes: markup,
+images and their captions, TODO and comment tags, photo credits, reading
+times, avatars, share and subscribe blocks, "See Also" link lists. What
+stays keeps its structure, so the summarizer knows a list item from a
+paragraph and which section a sentence is in.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..models import Block
+
+# --- Boilerplate -------------------------------------------------------------
+
+_BOILERPLATE_RE = re.compile(
+    r"^(?:"
+    r"(?:photo(?:graph)?|image|picture|illustration|header image|cover image)s?\s*(?:credits?|source|by|courtesy)\b.*"
+    r"|photographer\s*:.*|credits?\s*:.*|source\s*:\s*(?:unsplash|pexels|pixabay|getty|shutterstock).*"
+    r"|·?\s*\d+\s*(?:-\s*)?min(?:ute)?s?\s*(?:read|reading)(?:\s*time)?|reading time\s*:?.*"
+    r"|avatar|contents|table of contents|advertisement|sponsored|skip to (?:main )?content"
+    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|more from .{0,40}|you may also like.*"
+    r"|loved this (?:read|post|article)\??|share (?:this|on|via)\b.*|share|tweet|pin it|print|email"
+    r"|(?:subscribe|sign up|join)\b.{0,80}(?:newsletter|inbox|updates|free)\b.*|subscribe"
+    r"|follow (?:us|me)\b.*|click here\b.*|stay tuned\b.*|let me know\b.*(?:comments?|below).*"
+    r"|(?:leave|add|post) a comment.*|\d+\s*comments?|comments?"
+    r"|we use cookies\b.*|this (?:site|website) uses cookies\b.*|accept(?: all)? cookies"
+    r"|p\.?\s?s\.?\s*:?\s.*written with the (?:help|assistance) of.*"
+    r"|all rights reserved.*|©.*|copyright\s.*"
+    r")$",
+    re.IGNORECASE,
+)
+# Lines that open a tail of links and calls to action: drop them and what follows.
+_TAIL_RE = re.compile(r"^(?:see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|"
+                      r"you may also like.*|more from .{0,40}|loved this (?:read|post|article)\??|notes?\s*:?)$",
+                      re.IGNORECASE)
+_CREDIT_RE = re.compile(
+    r"(?:Photographer|Photo(?:graph)?\s+(?:by|credit)|Image\s+(?:by|credit|source)|Credit)\s*:?\s*"
+    # Name words are capitalised and stop at the next capital: credits get glued ("WinsteadPhotographer").
+    r"[A-Z][a-z.'’-]*(?:[ \t]+(?:[A-Z][a-z.'’-]*|on|via|de|van|von))*")
+_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
+                        re.IGNORECASE)
+
+
+def is_boilerplate(text: str) -> bool:
+    """Whether one line or passage is page furniture rather than article."""
+    line = text.strip().strip("*_#>:· ").strip()
+    if not line:
+        return True
+    if _BOILERPLATE_RE.match(line):
+        return True
+    # A line of only a URL, or a tracking pixel's alt text.
+    return bool(re.fullmatch(r"(?:https?://|www\.)\S+", line))
+
+
+def strip_credits(text: str) -> str:
+    """Remove photo credits, also when glued to the end of a sentence."""
+    if "hotograph" in text or "redit" in text or "Image" in text or "Photo" in text:
+        text = _CREDIT_RE.sub("", text)
+    return text
+
+
+def is_tail_marker(text: str) -> bool:
+    return bool(_TAIL_RE.match(text.strip().strip("*_#:· ")))
+
+
+def drop_tail(blocks: list[Block]) -> list[Block]:
+    """Cut a trailing "See Also" / "Loved This Read?" / "NOTES:" section of short lines."""
+    for i, block in enumerate(blocks):
+        if is_tail_marker(block.text) and all(len(b.text.split()) <= 30 for b in blocks[i + 1:]):
+            return blocks[:i]
+    return [b for b in blocks if not is_tail_marker(b.text)]
+
+
+# --- Inline text ----------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalize(text: str) -> str:
+    """NFC, no invisible characters, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+_MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_REF_LINK_RE = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
+_MD_CODE_RE = re.compile(r"`+([^`]+)`+")
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+_TODO_RE = re.compile(r"<(TODO|FIXME|NOTE|DRAFT)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+
+
+def markdown_inline(text: str) -> str:
+    """Markdown inline markup to plain text."""
+    text = _MD_IMAGE_RE.sub("", text)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    text = _MD_REF_LINK_RE.sub(r"\1", text)
+    text = _MD_CODE_RE.sub(r"\1", text)
+    for _ in range(2):  # nested: **_bold italic_**
+        text = _MD_EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
+    text = _TAG_RE.sub("", text)
+    return text.replace("\\*", "*").replace("\\_", "_")
+
+
+# --- Markdown and plain text ---------------------------------------------
+
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT_RE = re.compile(r"^(=+|-+)\s*$")
+_ITEM_RE = re.compile(r"^(\s*)(?:[*+\-•·‣◦▪●–]|\d{1,3}[.)])\s+(.*)$")
+_BOLD_LINE_RE = re.compile(r"^(\*\*|__)([^*_]{2,100})\1\s*:?$")
+_CAPTION_RE = re.compile(r"^(\*|_)[^*_].*\1$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+
+
+def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
+    """Markdown (or plain text, with `guess_headings`) into blocks.
+
+    Plain text has no heading syntax: a short line standing alone without
+    closing punctuation reads as a heading there.
+    """
+    text = _TODO_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = _dedent(text.split("\n"))
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    after_image = False
+    in_code = False
+
+    def flush() -> None:
+        if paragraph:
+            _add(blocks, "paragraph", " ".join(paragraph), 0, guess_headings, alone=True)
+            paragraph.clear()
+
+    for i, raw in enumerate(lines):
+        if _FENCE_RE.match(raw):
+            flush()
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        line = raw.strip()
+        if not line or _RULE_RE.match(line):
+            flush()
+            continue
+        if _MD_IMAGE_RE.fullmatch(line) or re.fullmatch(r"<img\b[^>]*>", line, re.IGNORECASE):
+            flush()
+            after_image = True
+            continue
+        if after_image and _CAPTION_RE.match(line):
+            after_image = False
+            continue  # the image's caption
+        after_image = False
+        if (heading := _HEADING_RE.match(line)) is not None:
+            flush()
+            _add(blocks, "heading", heading.group(2), len(heading.group(1)), False)
+            continue
+        if paragraph and _SETEXT_RE.match(line) and len(paragraph) == 1:
+            _add(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
+            continue
+        if (item := _ITEM_RE.match(raw)) is not None and not _RULE_RE.match(line):
+            flush()
+            _add(blocks, "item", item.group(2), len(item.group(1).expandtabs(4)) // 2, False)
+            continue
+        if (bold := _BOLD_LINE_RE.match(line)) is not None and not paragraph:
+            flush()
+            _add(blocks, "heading", bold.group(2), 3, False)
+            continue
+        if line.startswith(">"):
+            line = line.lstrip("> ").strip()
+        if blocks and blocks[-1].kind == "item" and not paragraph and raw[:1] in (" ", "\t") and not guess_headings:
+            blocks[-1] = Block("item", f"{blocks[-1].text} {_inline(line)}", blocks[-1].level)  # continued item
+            continue
+        paragraph.append(line)
+        if guess_headings and _ends_paragraph(lines, i):
+            flush()
+    flush()
+    return drop_tail(blocks)
+
+
+def _ends_paragraph(lines: list[str], i: int) -> bool:
+    """In plain text a line is its own paragraph unless it was wrapped mid-sentence.
+
+    A wrapped line is long and stops without closing punctuation; short
+    lines in a row are a title, a byline, a date: separate things.
+    """
+    line = lines[i].strip()
+    nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    wrapped = len(line) >= 50 and not line.endswith((".", "!", "?", ":", "”", '"', ")")) \
+        and (nxt[:1].islower() or not _title_case(line))
+    return not nxt or not wrapped
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    if line.endswith("?"):
+        return 0 < len(words) <= 10 and line[:1].isupper()
+    return 0 < len(words) <= 12 and not line.endswith((".", ",", ";", "!")) and line[:1].isupper()
+
+
+def _add(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False) -> None:
+    text = normalize(strip_credits(_inline(text)))
+    if not text or (is_boilerplate(text) and not is_tail_marker(text)):
+        return
+    if guess and alone and kind == "paragraph" and _looks_like_title(text) and not text.endswith(":"):
+        kind, level = "heading", 2
+    blocks.append(Block(kind, text, level))  # type: ignore[arg-type]
+
+
+def _inline(text: str) -> str:
+    return markdown_inline(text)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """Remove indentation common to every non-blank line (scraped pages indent it all)."""
+    widths = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(widths, default=0)
+    return [line[cut:] for line in lines] if cut else lines
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    """Plain text: Markdown signals are honoured, headings are guessed."""
+    return markdown_to_blocks(text, guess_headings=True)
+
+
+# --- HTML --------------------------------------------------------------------
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button", "input",
+              "select", "textarea", "nav", "footer", "aside", "figure", "figcaption", "picture", "img", "video",
+              "audio", "header", "dialog", "object", "embed", "label")
+_FURNITURE_RE = re.compile(r"(?:^|[\s_-])(?:share|social|cookie|consent|banner|newsletter|subscribe|signup|"
+                           r"related|promo|advert|ads?|sidebar|comments?|breadcrumbs?|author-bio|byline|"
+                           r"meta|tags|popup|modal|toolbar|menu|nav)(?:$|[\s_-])", re.IGNORECASE)
+_BLOCK_TAGS = {"p": "paragraph", "li": "item", "blockquote": "paragraph", "pre": None, "dd": "paragraph",
+               "dt": "paragraph", "td": None, "th": None}
+
+
+def html_to_blocks(html: str) -> list[Block]:
+    """An HTML page or fragment (a feed description) into blocks."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(_TODO_RE.sub("", html), "lxml")
+    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    for tag in root.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        if tag.decomposed:
+            continue
+        marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
+        if marks.strip() and _FURNITURE_RE.search(marks) and tag.name not in ("article", "main", "body"):
+            tag.decompose()
+    blocks: list[Block] = []
+    _walk(root, blocks, depth=0)
+    return drop_tail(blocks)
+
+
+def _walk(node, blocks: list[Block], depth: int) -> None:
+    from bs4 import NavigableString, Tag
+
+    loose: list[str] = []
+
+    def flush() -> None:
+        if loose:
+            _add(blocks, "paragraph", " ".join(loose), 0, False)
+            loose.clear()
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                continue
+            if str(child).strip():
+                loose.append(str(child).strip())
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name and re.fullmatch(r"h[1-6]", name):
+            flush()
+            _add(blocks, "heading", child.get_text(" ", strip=True), int(name[1]), False)
+        elif name in ("ul", "ol"):
+            flush()
+            for item in child.find_all("li", recursive=False):
+                nested = item.find_all(["ul", "ol"], recursive=False)
+                for sub in nested:
+                    sub.extract()
+                _add(blocks, "item", item.get_text(" ", strip=True), depth, False)
+                for sub in nested:
+                    _walk(_wrap(sub), blocks, depth + 1)
+        elif name in _BLOCK_TAGS:
+            flush()
+            if _BLOCK_TAGS[name]:
+                _add(blocks, _BLOCK_TAGS[name], child.get_text(" ", strip=True), 0, False)
+        elif name == "br":
+            flush()
+        elif name == "table":
+            flush()  # data tables do not read as sentences
+        elif child.find(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "ul", "ol", "blockquote"]):
+            flush()
+            _walk(child, blocks, depth)
+        else:
+            loose.append(child.get_text(" ", strip=True))
+    flush()
+
+
+def _wrap(list_tag):
+    """A lone nested list, walked as the content of a container."""
+    from bs4 import BeautifulSoup
+
+    holder = BeautifulSoup("<div></div>", "lxml").div
+    holder.append(list_tag)
+    return holder

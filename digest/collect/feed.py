@@ -1,0 +1,150 @@
+"""The reader for `feed:` sources: RSS 0.9x/1.0/2.0, Atom and JSON Feed.
+
+feedparser parses bytes, never the network (it has no timeout): the bytes come
+from a local file here, and from the fetcher for URLs, so both take one path.
+Feed HTML never reaches the email as HTML: it is cleaned into blocks like any
+local page.
+"""
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import feedparser
+
+from ..models import Article, Block
+from .clean import html_to_blocks, text_to_blocks
+from .urls import canonical_url
+
+
+@dataclass(slots=True)
+class FeedRead:
+    """What one feed gave: its articles, how many entries it held, and problems."""
+
+    articles: list[Article] = field(default_factory=list)
+    entries: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def read_feed_file(name: str, path: Path) -> FeedRead:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FeedRead(error=f"cannot read {path.name}: {exc.strerror or exc}")
+    return parse_feed(name, data, base_url=path.as_uri())
+
+
+def parse_feed(name: str, data: bytes, base_url: str, headers: dict[str, str] | None = None) -> FeedRead:
+    """Articles from the bytes of a feed; a malformed feed keeps what was recovered."""
+    if data.lstrip()[:1] == b"{":
+        return _parse_json_feed(name, data)
+    parsed = feedparser.parse(data, response_headers={"content-location": base_url, **(headers or {})},
+                              sanitize_html=False)
+    result = FeedRead(entries=len(parsed.entries))
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        reason = parsed.get("bozo_exception")
+        result.error = f"not a feed ({_reason(reason)})" if reason else "not a feed"
+        return result
+    if parsed.bozo:
+        result.warnings.append(f"malformed feed, kept {len(parsed.entries)} entries ({_reason(parsed.bozo_exception)})")
+    for entry in parsed.entries:
+        article = _article(name, entry)
+        if article is not None:
+            result.articles.append(article)
+    return result
+
+
+def _reason(exc: Any) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+def _article(name: str, entry: Any) -> Article | None:
+    link = entry.get("link") or ""
+    url = canonical_url(link) if link.startswith(("http://", "https://")) else None
+    html = ""
+    if entry.get("content"):
+        html = max((c.get("value", "") for c in entry.content), key=len)
+    html = html if len(html) >= len(entry.get("summary", "")) else entry.get("summary", "")
+    blocks = tuple(html_to_blocks(html)) if "<" in html else tuple(text_to_blocks(html))
+    title = _plain(entry.get("title", "")) or (blocks[0].text[:80] if blocks else "")
+    if not title and not blocks:
+        return None
+    key = url or entry.get("id") or hashlib.sha256(f"{title}\n{html}".encode()).hexdigest()[:16]
+    return Article(
+        id=f"url:{key}",
+        title=title or "(untitled)",
+        source=name,
+        blocks=blocks,
+        url=url,
+        published=_date(entry),
+        author=entry.get("author") or None,
+        tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
+    )
+
+
+def _plain(text: str) -> str:
+    if "<" in text or "&" in text:
+        blocks = html_to_blocks(text)
+        text = " ".join(block.text for block in blocks)
+    return " ".join(text.split())
+
+
+def _date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    return None
+
+
+def _parse_json_feed(name: str, data: bytes) -> FeedRead:
+    """JSON Feed 1.x, which feedparser does not read."""
+    try:
+        feed = json.loads(data.decode("utf-8-sig"))
+        items = feed["items"]
+        if not isinstance(items, list):
+            raise TypeError("items is not a list")
+    except (ValueError, KeyError, TypeError) as exc:
+        return FeedRead(error=f"not a feed (bad JSON Feed: {_reason(exc)})")
+    result = FeedRead(entries=len(items))
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        entry = {
+            "link": item.get("url") or item.get("external_url") or "",
+            "id": str(item.get("id", "")),
+            "title": item.get("title", ""),
+            "content": [{"value": item.get("content_html") or ""}] if item.get("content_html") else [],
+            "summary": item.get("content_text") or item.get("summary") or "",
+            "author": (item.get("author") or {}).get("name") or next(
+                (a.get("name") for a in item.get("authors", []) if isinstance(a, dict)), None),
+            "tags": [{"term": t} for t in item.get("tags", []) if isinstance(t, str)],
+            "published_parsed": _json_date(item.get("date_published")),
+            "updated_parsed": _json_date(item.get("date_modified")),
+        }
+        article = _article(name, feedparser.FeedParserDict(entry))
+        if article is not None:
+            result.articles.append(article)
+    return result
+
+
+def _json_date(text: Any):
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).timetuple()
+
+
+__all__ = ["Block", "FeedRead", "parse_feed", "read_feed_file"]

@@ -1,0 +1,283 @@
+"""The reader for `path:` sources: local Markdown, plain text and saved HTML pages.
+
+File kinds are registered by extension; a new kind is a new small function.
+Metadata comes from front matter, else from the content (first heading, a
+byline, a date line), else from the file name. A file that can't be read is
+one warning and the build goes on.
+"""
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..models import Article, Block
+from .clean import html_to_blocks, is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
+from .frontmatter import split_front_matter
+
+
+class UnreadableFile(Exception):
+    """A file that is not an article: the message says why, in a few words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a file holds, before it is tied to a source."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    author: str | None = None
+    published: datetime | None = None
+    tags: tuple[str, ...] = ()
+
+
+MAX_BYTES = 20 * 1024 * 1024
+_MARKDOWN_SIGNS_RE = re.compile(r"^(?:#{1,6}\s|\s*[*+-]\s+\*\*|\*\*[^*]+\*\*|!\[|>\s)", re.MULTILINE)
+_MONTHS = "january february march april may june july august september october november december".split()
+_DATE_RES = (
+    re.compile(r"^\W*(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\W*$"),
+    re.compile(r"^\W*(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\W*$"),
+    re.compile(r"^\W*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\W*$"),
+)
+_NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
+
+
+def read_file(path: Path) -> Document:
+    """One file into a Document; UnreadableFile says why not."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}'")
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise UnreadableFile(f"larger than {MAX_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise UnreadableFile("is a folder") from None
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from None
+    return reader(data, path)
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Bytes to text: a BOM, else UTF-8, else the declared charset, else cp1252."""
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise UnreadableFile(f"cannot decode as {codec.upper()}") from None
+    if b"\x00" in data[:1024]:
+        raise UnreadableFile("binary file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def _read_markdown(data: bytes, path: Path) -> Document:
+    return _from_text(decode(data), path, markdown=True)
+
+
+def _read_text(data: bytes, path: Path) -> Document:
+    return _from_text(decode(data), path, markdown=False)
+
+
+def _from_text(text: str, path: Path, markdown: bool) -> Document:
+    meta, body = split_front_matter(text)
+    if meta or _MARKDOWN_SIGNS_RE.search(body):
+        markdown = True  # a .txt that is Markdown inside, front matter and all
+    blocks = markdown_to_blocks(body) if markdown else text_to_blocks(body)
+    blocks, found = _take_metadata(blocks)
+    return _document(meta, found, blocks, path)
+
+
+def _read_html(data: bytes, path: Path) -> Document:
+    return read_html_bytes(data, path.name, path)
+
+
+def read_html_bytes(data: bytes, name: str, path: Path | None = None) -> Document:
+    """A saved (or fetched) HTML page: its article, its metadata."""
+    head = data[:4096].decode("ascii", errors="replace")
+    charset = re.search(r"""<meta[^>]+charset=["']?([\w-]+)""", head, re.IGNORECASE)
+    html = decode(data, charset.group(1) if charset else None)
+    meta = _html_meta(html)
+    blocks, found = _take_metadata(html_to_blocks(html))
+    return _document(meta, found, blocks, path or Path(name))
+
+
+def _html_meta(html: str) -> dict[str, Any]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html[:200_000], "lxml")
+    meta: dict[str, Any] = {}
+
+    def content(*names: str) -> str | None:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            if tag and tag.get("content", "").strip():
+                return tag["content"].strip()
+        return None
+
+    title = content("og:title", "twitter:title") or (soup.title.get_text(strip=True) if soup.title else None)
+    h1 = soup.find("h1")
+    meta["title"] = h1.get_text(" ", strip=True) if h1 and h1.get_text(strip=True) else title
+    meta["author"] = content("author", "article:author", "dc.creator", "parsely-author")
+    time_tag = soup.find("time", attrs={"datetime": True})
+    meta["date"] = content("article:published_time", "date", "dc.date", "pubdate") or (
+        time_tag["datetime"] if time_tag else None)
+    keywords = content("keywords", "article:tag")
+    if keywords:
+        meta["tags"] = [k.strip() for k in keywords.split(",") if k.strip()]
+    return {k: v for k, v in meta.items() if v}
+
+
+READERS: dict[str, Callable[[bytes, Path], Document]] = {
+    ".md": _read_markdown, ".markdown": _read_markdown, ".mdown": _read_markdown, ".mkd": _read_markdown,
+    ".txt": _read_text, ".text": _read_text,
+    ".html": _read_html, ".htm": _read_html, ".xhtml": _read_html,
+}
+
+
+def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
+    """Title, author and date from the top of the content, taken out of the text.
+
+    Scraped pages open with a run of short lines: a title, "avatar", an
+    author's name, "·April 23, 2024", "·25 min read", the title again.
+    """
+    found: dict[str, Any] = {}
+    kept: list[Block] = []
+    top = True
+    for i, block in enumerate(blocks):
+        text = block.text.strip().lstrip("·•|- ").strip()
+        if top and block.kind != "item" and len(text.split()) > 25:
+            top = False
+        if top and i < 12:
+            day = parse_date(text)
+            if day and "date" not in found:
+                found["date"] = day
+                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found and len(kept[-1].text.split()) <= 3 \
+                        and kept[-1].text != found.get("title"):
+                    found["author"] = kept.pop().text
+                continue
+            if (byline := re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)) and "author" not in found:
+                found["author"] = byline.group(1).strip()
+                continue
+            if block.kind == "heading" and "title" not in found:
+                found["title"] = block.text
+                continue
+            if text == found.get("title"):
+                continue  # the title again, as scraped pages repeat it
+        kept.append(block)
+    return [b for b in kept if not is_boilerplate(b.text)], found
+
+
+def parse_date(text: Any) -> datetime | None:
+    """A date from front matter or a date line, as an aware datetime (UTC when unzoned)."""
+    if isinstance(text, datetime):
+        return text if text.tzinfo else text.replace(tzinfo=timezone.utc)
+    if isinstance(text, date):
+        return datetime(text.year, text.month, text.day, tzinfo=timezone.utc)
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        pass
+    for pattern in _DATE_RES:
+        match = pattern.match(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        if parts.get("mon"):
+            month = int(parts["mon"])
+        else:
+            name = parts["month"].lower()
+            month = next((n for n, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]) and full.startswith(name)), 0)
+        try:
+            return datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc)
+        except ValueError:
+            return None
+    return None
+
+
+def _document(meta: dict[str, Any], found: dict[str, Any], blocks: list[Block], path: Path) -> Document:
+    title = _text(meta.get("title")) or found.get("title") or _title_from_name(path)
+    if blocks and blocks[0].kind == "heading" and normalize(blocks[0].text).lower() == title.lower():
+        blocks = blocks[1:]
+    if not any(b.kind != "heading" for b in blocks):
+        raise UnreadableFile("no text")
+    author = meta.get("author") or meta.get("authors")
+    if isinstance(author, list):
+        author = ", ".join(str(a) for a in author)
+    tags = meta.get("tags") or meta.get("categories") or meta.get("keywords") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    published = parse_date(meta.get("date") or meta.get("published") or meta.get("pubdate")) or found.get("date")
+    return Document(
+        title=normalize(title),
+        blocks=tuple(blocks),
+        author=_text(author) or found.get("author"),
+        published=published,
+        tags=tuple(str(t) for t in tags if str(t).strip()) if isinstance(tags, list) else (),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return normalize(str(value)) if value not in (None, "") else None
+
+
+def _title_from_name(path: Path) -> str:
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_]", "", path.stem)
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or path.name
+
+
+def list_files(location: str) -> list[Path]:
+    """The supported files of a folder (recursively, hidden ones skipped) or glob."""
+    path = Path(location)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        candidates = (p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts))
+    else:
+        candidates = (Path(p) for p in glob.glob(location, recursive=True))
+    return sorted(p for p in candidates if p.is_file() and p.suffix.lower() in READERS)
+
+
+def read_local(name: str, location: str, root: Path) -> tuple[list[Article], list[str]]:
+    """Every readable file of a `path:` source as an Article; one warning per bad file."""
+    articles: list[Article] = []
+    warnings: list[str] = []
+    for path in list_files(location):
+        shown = _relative(path, root)
+        try:
+            doc = read_file(path)
+        except UnreadableFile as exc:
+            warnings.append(f"{shown}: {exc}")
+            continue
+        articles.append(Article(id=f"file:{shown}", title=doc.title, source=name, blocks=doc.blocks, path=shown,
+                                published=doc.published, author=doc.author, tags=doc.tags))
+    return articles, warnings
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()

@@ -1,0 +1,90 @@
+"""The summarizer, on small clusters an editor can judge at a glance."""
+from __future__ import annotations
+
+from digest.summarize import summarize_cluster, summarize_week
+from digest.summarize.bullets import clean_bullet
+from digest.summarize.text import split_sentences, term
+
+from builders import make_article
+
+AGENTS = [
+    make_article("a1", "Coding agents now open pull requests on their own after planning a fix in several steps.",
+                 "Tool use lets an agent call a search API, read the result and decide what to do next.",
+                 "This shows how far things have come.", source="Alpha"),
+    make_article("a2", "An agent that plans several steps ahead can open pull requests without help.",
+                 "Agents with tool use call APIs, read what comes back and choose the next action.",
+                 "I have been playing with one of these all week and you should too!", source="Beta"),
+    make_article("a3", "Several labs showed agents that plan multi-step tasks and open pull requests.",
+                 "Reliable tool use is what separates a useful agent from a chatbot.", source="Gamma"),
+]
+QUANT = [
+    make_article("q1", "Small language models (SLMs) with 4-bit quantization run on a laptop with 16 GB of RAM.",
+                 "Distillation moves what a large model knows into a small one.", source="Alpha"),
+    make_article("q2", "SLMs are now good enough for on-device assistants on phones.",
+                 "A 4-bit quantized model needs a quarter of the memory of the 16-bit original.", source="Beta"),
+    make_article("q3", "Small language models answer in milliseconds because they run on device.",
+                 "Quantization to 4 bits keeps most of the accuracy while cutting memory use.", source="Gamma"),
+]
+
+
+def test_sentences_keep_abbreviations_and_decimals_whole():
+    text = "GPT-4.5 costs $2.50 per 1M tokens, e.g. for chat. Dr. Smith agrees. Is it worth it? Yes."
+    assert split_sentences(text) == [
+        "GPT-4.5 costs $2.50 per 1M tokens, e.g. for chat.", "Dr. Smith agrees.", "Is it worth it?", "Yes."]
+
+
+def test_word_forms_meet_in_one_term():
+    assert term("Optimisation") == term("optimization") == term("optimizations")
+    assert term("SLMs") == term("SLM") == "SLM"
+    assert term("US") != term("us")
+
+
+def test_shared_claim_from_three_sources_is_one_bullet_citing_three():
+    summary = summarize_week(AGENTS, [("Agents", ["agent", "tool use"])])
+    agents = summary.trends[0]
+    cited = [len(b.sources) for b in agents.bullets]
+    assert max(cited) == 3
+    texts = " ".join(b.text for b in agents.bullets)
+    assert "pull requests" in texts
+
+
+def test_dangling_and_chatty_sentences_are_not_chosen():
+    summary = summarize_week(AGENTS, [("Agents", ["agent"])])
+    texts = [b.text for t in summary.trends for b in t.bullets]
+    assert not any(t.startswith("This shows") for t in texts)
+    assert not any("playing with" in t for t in texts)
+
+
+def test_acronym_and_expansion_are_one_discovered_trend():
+    summary = summarize_week(QUANT + AGENTS, [])
+    names = [t.name.lower() for t in summary.trends]
+    assert sum("small language model" in n or "slm" in n for n in names) == 1
+    slm = next(t for t in summary.trends if "small language model" in t.name.lower() or "slm" in t.name.lower())
+    assert {"q2", "q3"} <= set(slm.article_ids)  # one says "SLMs", the other "Small language models"
+
+
+def test_configured_trend_matches_word_forms_and_acronyms():
+    summary = summarize_week(QUANT, [("On-device models", ["small language model", "quantized"])])
+    trend = summary.trends[0]
+    assert trend.name == "On-device models" and trend.configured
+    assert set(trend.article_ids) == {"q1", "q2", "q3"}  # "SLMs", "Small language models", "Quantization"
+
+
+def test_bullets_are_clean_sentences():
+    assert clean_bullet("Moreover, agents can plan") == "Agents can plan."
+    assert clean_bullet("Quantization:  reducing the precision of weights.") == "Quantization: Reducing the precision of weights."
+
+
+def test_summarize_cluster_respects_budget_and_query():
+    best = summarize_cluster(QUANT + AGENTS, sentences=2)
+    assert len(best) == 2
+    focused = summarize_cluster(QUANT + AGENTS, sentences=2, query="quantization")
+    assert all("quantiz" in p.text.lower() or "4-bit" in p.text for p, _ in focused)
+    words = summarize_cluster(QUANT + AGENTS, words=30)
+    assert sum(len(p.text.split()) for p, _ in words) <= 30
+
+
+def test_same_input_same_trends():
+    first = summarize_week(QUANT + AGENTS, [])
+    second = summarize_week(list(reversed(QUANT + AGENTS)), [])
+    assert [t.name for t in first.trends] == [t.name for t in second.trends]

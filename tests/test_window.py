@@ -1,0 +1,76 @@
+"""Which articles go into which issue, and never into two."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from builders import make_article
+
+from digest.collect.window import merge_same, select_for_issue
+from digest.state import State
+from digest.week import Week
+
+W17 = Week(2024, 17)
+NOW = datetime(2024, 4, 29, 6, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def state(tmp_path):
+    with State(tmp_path / "state.sqlite") as s:
+        yield s
+
+
+def feed_entry(id, day):
+    return make_article(id, "text", url=f"https://example.org/{id}",
+                        published=datetime(2024, 4, day, 12, tzinfo=timezone.utc), source="Blog")
+
+
+def test_weeks_parse_and_span():
+    assert Week.parse("2024-W17").start == date(2024, 4, 22)
+    assert Week.parse("2024-W17").end == date(2024, 4, 28)
+    assert Week.last_complete(date(2024, 4, 29)) == W17
+    assert Week.parse("2020-W53").label == "2020-W53"
+    for bad, message in [("2024-17", "expected an ISO week like 2024-W17, got '2024-17'"),
+                         ("2023-W53", "2023 has no week 53")]:
+        with pytest.raises(ValueError, match=message):
+            Week.parse(bad)
+
+
+def test_feed_entries_go_into_the_week_they_were_published(state):
+    chosen = select_for_issue([feed_entry("in", 24), feed_entry("before", 15), feed_entry("after", 30)], W17, state, NOW)
+    assert [a.id for a in chosen] == ["in"]
+
+
+def test_local_files_go_into_the_first_issue_built_whatever_their_date(state):
+    note = make_article("note", "text")  # local: has a path, no date
+    assert [a.id for a in select_for_issue([note], W17, state, NOW)] == ["note"]
+
+
+def test_a_later_issue_never_repeats_an_article_and_a_rebuild_keeps_it(state):
+    note = make_article("note", "text")
+    chosen = select_for_issue([note], W17, state, NOW)
+    state.assign(W17.label, [a.id for a in chosen])
+    assert select_for_issue([note], Week(2024, 18), state, NOW) == []
+    assert [a.id for a in select_for_issue([note], W17, state, NOW)] == ["note"]
+
+
+def test_undated_feed_entries_use_the_time_first_seen(state):
+    undated = make_article("undated", "text", url="https://example.org/u", source="Blog")
+    select_for_issue([undated], Week(2024, 18), state, NOW)  # seen on 2024-04-29 (W18)
+    later = datetime(2024, 5, 7, tzinfo=timezone.utc)
+    assert select_for_issue([undated], Week(2024, 18), state, later) == [undated]
+    assert select_for_issue([undated], Week(2024, 19), state, later) == []
+
+
+def test_the_same_story_from_two_feeds_is_one_article_citing_both():
+    first, second = feed_entry("story", 24), feed_entry("story", 24)
+    second = type(second)(**{**{f: getattr(second, f) for f in second.__slots__}, "source": "Mirror"})
+    merged = merge_same([first, second])
+    assert len(merged) == 1 and merged[0].sources == ("Blog", "Mirror")
+
+
+def test_trend_history_feeds_momentum(state):
+    state.record_trends("2024-W16", [("agent", "Agents", 2)])
+    state.record_trends("2024-W17", [("agent", "Agents", 5)])
+    assert state.trend_history(before="2024-W18") == [{"agent": 5}, {"agent": 2}]
+    assert state.trend_history(before="2024-W17") == [{"agent": 2}]

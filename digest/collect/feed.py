@@ -37,7 +37,7 @@ def read_feed_file(name: str, path: Path) -> FeedRead:
         data = path.read_bytes()
     except OSError as exc:
         return FeedRead(error=f"cannot read {path.name}: {exc.strerror or exc}")
-    return parse_feed(name, data, base_url=path.as_uri())
+    return parse_feed(name, data, base_url=path.as_uri(), headers={"content-type": "application/xml"})
 
 
 def parse_feed(name: str, data: bytes, base_url: str, headers: dict[str, str] | None = None) -> FeedRead:
@@ -51,13 +51,18 @@ def parse_feed(name: str, data: bytes, base_url: str, headers: dict[str, str] | 
         reason = parsed.get("bozo_exception")
         result.error = f"not a feed ({_reason(reason)})" if reason else "not a feed"
         return result
-    if parsed.bozo:
+    if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS):
         result.warnings.append(f"malformed feed, kept {len(parsed.entries)} entries ({_reason(parsed.bozo_exception)})")
     for entry in parsed.entries:
         article = _article(name, entry)
         if article is not None:
             result.articles.append(article)
     return result
+
+
+# feedparser flags these, but the feed was read whole: a wrong or missing
+# content type, or a charset declaration the bytes did not need.
+_HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 def _reason(exc: Any) -> str:

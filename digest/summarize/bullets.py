@@ -148,11 +148,19 @@ def _same_point(index: Index, group: Candidate, entry: Entry, weights: dict[str,
     return similarity >= weights["support"] and entry.passage.article_id not in articles
 
 
+def _is_label(text: str) -> bool:
+    """A bold-lead label ("Quantization", "Rise of Small Models"), not a clause before a colon."""
+    words = text.split()
+    significant = [w for w in words if len(w) > 3]
+    title_case = bool(significant) and all(w[:1].isupper() or not w[:1].isalpha() for w in significant)
+    return len(words) <= 2 or (len(words) <= 10 and title_case)
+
+
 def clean_bullet(text: str) -> str:
     """The passage as a bullet: no leading discourse marker, capitalised, punctuated."""
     text = re.sub(r"\s+", " ", text).strip().lstrip("•*-–— ").strip()
     label = _LABEL_RE.match(text)
-    if label and len(label.group(1).split()) <= 8:
+    if label and _is_label(label.group(1)):
         rest = _DISCOURSE_RE.sub("", label.group(2))
         text = f"{label.group(1)}: {rest[:1].upper()}{rest[1:]}"
     else:

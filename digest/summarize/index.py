@@ -82,7 +82,35 @@ def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Ind
 
 
 def find_acronyms(texts) -> dict[str, str]:
-    """Acronym term -> expansion phrase key, from definitions like "Foo Bar (FB)"."""
+    """Acronym term -> expansion phrase key.
+
+    From definitions like "Foo Bar (FB)" first; an acronym never defined takes
+    the one phrase of the week whose initials spell it ("RAG" and
+    "retrieval-augmented generation" in different articles).
+    """
+    texts = list(texts)
+    aliases = _defined_acronyms(texts)
+    used = {term(w) for text in texts for w in tokens(text) if is_acronym(w) and len(w) >= 3} - aliases.keys()
+    if not used:
+        return aliases
+    spelled: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        for chunk in _CHUNK_RE.split(text):
+            words = [w for w in tokens(chunk) if w.lower() not in _JOINERS]
+            for size in (2, 3, 4):
+                for start in range(len(words) - size + 1):
+                    run = words[start:start + size]
+                    initials = "".join(w[0] for w in run).upper()
+                    if initials in used and not any(is_acronym(w) or is_stopword(w) or len(w) < 3 for w in run):
+                        spelled[initials][" ".join(term(w) for w in run)] += 1
+    for acronym, phrases in spelled.items():
+        (phrase, count), *rest = phrases.most_common(2) + [("", 0)]
+        if count >= 1 and rest[0][1] < count:
+            aliases[acronym] = phrase
+    return aliases
+
+
+def _defined_acronyms(texts: list[str]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for text in texts:
         if "(" not in text:

@@ -10,6 +10,7 @@ one trend it fits best.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -178,7 +179,7 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
         form = index.entries[i].phrases.get(key)
         if form:
             forms[form.lower()] += 1
-            spelled.setdefault(form.lower(), form)
+            spelled.setdefault(form.lower(), _as_written(form, index.entries[i].passage.text))
     if not forms:
         return key
     text = spelled[max(forms, key=lambda f: (len(f.split()) > 1, forms[f], not f.endswith("ed"), f))]
@@ -188,6 +189,13 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
     if not lower:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
+
+
+def _as_written(form: str, text: str) -> str:
+    """The phrase with its original hyphens: "retrieval-augmented generation"."""
+    pattern = r"[\s\-]+".join(re.escape(word) for word in form.split())
+    match = re.search(pattern, text)
+    return match.group(0) if match else form
 
 
 def trend_key(name: str) -> str:

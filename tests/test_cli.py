@@ -1,0 +1,58 @@
+"""The command line: exact error text, exit codes, help with examples."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_bad_yaml_is_one_line_and_exit_2(newsletter):
+    path = newsletter("newsletter: {title: T}\nsources:\n  - name: [unclosed\n")
+    result = run("check", "--config", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == "error: sources.yaml:4: bad YAML: expected ',' or ']', but got '<stream end>'\n"
+
+
+def test_missing_path_names_key_and_line(newsletter):
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n  - {name: Typo, path: note/}\n")
+    result = run("build", "--config", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == "error: sources[1].path: no such folder 'note/' (sources.yaml:4)\n"
+    assert result.stdout == ""
+
+
+def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
+    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n")
+    result = run("check", "--config", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == "warning: newsletter.colour: unknown key, ignored (sources.yaml:1)\n"
+    assert result.stdout == f"{path}: ok (1 sources, 0 trends)\n"
+
+
+@pytest.mark.parametrize("week, message", [
+    ("2024-17", "expected an ISO week like 2024-W17, got '2024-17'"),
+    ("2023-W53", "2023 has no week 53"),
+])
+def test_bad_week_is_a_usage_error(newsletter, week, message):
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    result = run("build", "--config", str(path), "--week", week)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --week: {message}\n"
+
+
+def test_missing_config_file(tmp_path):
+    result = run("check", "--config", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'nope.yaml'}: no such config file (try `digest init DIR`)\n"
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example:" in result.stdout, f"`digest {name} --help` has no example"

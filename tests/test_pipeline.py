@@ -1,0 +1,114 @@
+"""`digest build` end to end, on the sample newsletter and on small folders."""
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden" / "sample-2024-W46"
+WEEK = "2024-W46"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A copy of the sample newsletter, so tests never touch the repository's state."""
+    shutil.copy(ROOT / "sources.yaml", tmp_path / "sources.yaml")
+    shutil.copytree(ROOT / "sample", tmp_path / "sample")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+def test_sample_issue_matches_golden_files(sample):
+    """Regenerate with: DIGEST_UPDATE_GOLDEN=1 pytest tests/test_pipeline.py"""
+    result = run("build", "--config", str(sample / "sources.yaml"), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    folder = Path(result.stdout.strip().splitlines()[-1])
+    assert folder == sample / "output" / WEEK
+    assert sorted(p.name for p in folder.iterdir()) == ["digest.eml", "digest.html", "digest.json", "digest.txt"]
+    if os.environ.get("DIGEST_UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(folder, GOLDEN)
+    for name in ("digest.txt", "digest.json", "digest.html", "digest.eml"):
+        assert (folder / name).read_bytes() == (GOLDEN / name).read_bytes(), f"{name} differs from the golden file"
+
+
+def test_sample_issue_is_a_full_issue(sample):
+    result = run("build", "--config", str(sample / "sources.yaml"), "--week", WEEK)
+    model = json.loads((sample / "output" / WEEK / "digest.json").read_text())
+    assert len(model["trends"]) >= 5
+    assert {t["name"] for t in model["trends"]} >= {
+        "Agents and tool use", "Small and efficient models", "Preference optimization and alignment"}
+    for trend in model["trends"]:
+        assert 1 <= len(trend["bullets"]) <= 5
+        for bullet in trend["bullets"]:
+            assert bullet["sources"], bullet
+    assert any(len(b["sources"]) >= 3 for t in model["trends"] for b in t["bullets"])
+    stats = {s["name"]: s for s in model["stats"]["sources"]}
+    assert stats["Lab Notes"] == {"name": "Lab Notes", "feed": "sample/feeds/lab-notes.xml", "status": "ok",
+                                  "entries": 8, "used": 6, "error": None}
+    message = email.message_from_bytes((sample / "output" / WEEK / "digest.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert "2024-W46: 14 articles" in result.stderr
+
+
+def test_rebuilding_a_week_is_byte_identical_and_later_weeks_repeat_nothing(sample):
+    config = str(sample / "sources.yaml")
+    run("build", "--config", config, "--week", WEEK)
+    first = {p.name: p.read_bytes() for p in (sample / "output" / WEEK).iterdir()}
+    run("build", "--config", config, "--week", WEEK)
+    again = {p.name: p.read_bytes() for p in (sample / "output" / WEEK).iterdir()}
+    assert first == again
+    result = run("build", "--config", config, "--week", "2024-W47")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "nothing new for 2024-W47: no issue written\n"
+    assert not (sample / "output" / "2024-W47").exists()
+
+
+def test_a_new_note_goes_into_the_next_issue_only(sample):
+    config = str(sample / "sources.yaml")
+    run("build", "--config", config, "--week", WEEK)
+    (sample / "sample" / "notes" / "late.md").write_text(
+        "# Late news\n\nAgents that use tools now book trips on their own. Tool use keeps improving for agents.\n")
+    result = run("build", "--config", config, "--week", "2024-W47")
+    assert result.exit_code == 0, result.stderr
+    model = json.loads((sample / "output" / "2024-W47" / "digest.json").read_text())
+    assert [a["title"] for a in model["articles"]] == ["Late news"]
+
+
+def test_bad_files_are_warnings_and_the_build_goes_on(sample):
+    notes = sample / "sample" / "notes"
+    (notes / "empty.md").write_text("")
+    (notes / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 50)
+    result = run("build", "--config", str(sample / "sources.yaml"), "--week", WEEK)
+    assert result.exit_code == 0
+    assert "warning: Notes: sample/notes/binary.txt: binary file\n" in result.stderr
+    assert "warning: Notes: sample/notes/empty.md: empty file\n" in result.stderr
+    strict = run("build", "--config", str(sample / "sources.yaml"), "--week", WEEK, "--strict")
+    assert strict.exit_code == 1
+    assert strict.stderr.endswith("error: 2 warning(s) and --strict\n")
+
+
+def test_init_scaffolds_a_newsletter_that_builds(tmp_path):
+    folder = tmp_path / "news"
+    assert run("init", str(folder)).exit_code == 0
+    assert (folder / "templates" / "digest.mjml.j2").exists()
+    result = run("build", "--config", str(folder / "sources.yaml"), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "output" / WEEK / "digest.html").exists()
+    again = run("init", str(folder))
+    assert again.exit_code == 1 and "already exists" in again.stderr

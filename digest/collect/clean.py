@@ -269,36 +269,35 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
     loose: list[str] = []
 
     def flush() -> None:
-        if loose:
-            _add(blocks, "paragraph", " ".join(loose), 0, False)
-            loose.clear()
+        if "".join(loose).strip():
+            _add(blocks, "paragraph", "".join(loose), 0, False)
+        loose.clear()
 
     for child in node.children:
         if isinstance(child, NavigableString):
             if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
                 continue
-            if str(child).strip():
-                loose.append(str(child).strip())
+            loose.append(str(child))
             continue
         if not isinstance(child, Tag):
             continue
         name = child.name
         if name and re.fullmatch(r"h[1-6]", name):
             flush()
-            _add(blocks, "heading", child.get_text(" ", strip=True), int(name[1]), False)
+            _add(blocks, "heading", _text(child), int(name[1]), False)
         elif name in ("ul", "ol"):
             flush()
             for item in child.find_all("li", recursive=False):
                 nested = item.find_all(["ul", "ol"], recursive=False)
                 for sub in nested:
                     sub.extract()
-                _add(blocks, "item", item.get_text(" ", strip=True), depth, False)
+                _add(blocks, "item", _text(item), depth, False)
                 for sub in nested:
                     _walk(_wrap(sub), blocks, depth + 1)
         elif name in _BLOCK_TAGS:
             flush()
             if _BLOCK_TAGS[name]:
-                _add(blocks, _BLOCK_TAGS[name], child.get_text(" ", strip=True), 0, False)
+                _add(blocks, _BLOCK_TAGS[name], _text(child), 0, False)
         elif name == "br":
             flush()
         elif name == "table":
@@ -307,8 +306,20 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             flush()
             _walk(child, blocks, depth)
         else:
-            loose.append(child.get_text(" ", strip=True))
+            loose.append(_text(child))
     flush()
+
+
+_SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
+
+
+def _text(tag) -> str:
+    """A tag's text with spaces where the page shows them: "on <b>phones</b>." stays "on phones."."""
+    from bs4 import NavigableString
+
+    for inner in tag.find_all(_SPACED):
+        inner.insert_after(NavigableString(" "))
+    return tag.get_text()
 
 
 def _wrap(list_tag):

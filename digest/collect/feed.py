@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -37,15 +38,16 @@ def read_feed_file(name: str, path: Path) -> FeedRead:
         data = path.read_bytes()
     except OSError as exc:
         return FeedRead(error=f"cannot read {path.name}: {exc.strerror or exc}")
-    return parse_feed(name, data, base_url=path.as_uri(), headers={"content-type": "application/xml"})
+    # No base URL: relative links resolve against the feed's own site link, not the file.
+    return parse_feed(name, data, base_url=None, headers={"content-type": "application/xml"})
 
 
-def parse_feed(name: str, data: bytes, base_url: str, headers: dict[str, str] | None = None) -> FeedRead:
+def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None = None) -> FeedRead:
     """Articles from the bytes of a feed; a malformed feed keeps what was recovered."""
     if data.lstrip()[:1] == b"{":
         return _parse_json_feed(name, data)
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url, **(headers or {})},
-                              sanitize_html=False)
+    response = {"content-location": base_url} if base_url else {}
+    parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False)
     result = FeedRead(entries=len(parsed.entries))
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception")
@@ -53,8 +55,9 @@ def parse_feed(name: str, data: bytes, base_url: str, headers: dict[str, str] | 
         return result
     if parsed.bozo and not isinstance(parsed.bozo_exception, _HARMLESS):
         result.warnings.append(f"malformed feed, kept {len(parsed.entries)} entries ({_reason(parsed.bozo_exception)})")
+    site = parsed.feed.get("link", "")
     for entry in parsed.entries:
-        article = _article(name, entry)
+        article = _article(name, entry, site)
         if article is not None:
             result.articles.append(article)
     return result
@@ -70,8 +73,8 @@ def _reason(exc: Any) -> str:
     return text[:120]
 
 
-def _article(name: str, entry: Any) -> Article | None:
-    link = entry.get("link") or ""
+def _article(name: str, entry: Any, site: str = "") -> Article | None:
+    link = urljoin(site, entry.get("link") or "") if site.startswith(("http://", "https://")) else entry.get("link") or ""
     url = canonical_url(link) if link.startswith(("http://", "https://")) else None
     html = ""
     if entry.get("content"):

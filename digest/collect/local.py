@@ -177,11 +177,10 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
             if (byline := re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)) and "author" not in found:
                 found["author"] = byline.group(1).strip()
                 continue
-            if block.kind == "heading" and "title" not in found:
-                found["title"] = block.text
-                continue
             if text == found.get("title"):
                 continue  # the title again, as scraped pages repeat it
+            if block.kind == "heading" and "title" not in found:
+                found["title"] = block.text  # dropped later if it is the title in the end
         kept.append(block)
     return [b for b in kept if not is_boilerplate(b.text)], found
 

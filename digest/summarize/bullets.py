@@ -68,7 +68,10 @@ def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float],
     n = len(text.split())
     if n < weights["min_words"] or not re.search(r"[A-Za-z]{3}", text):
         return None
-    used = sum(w for key, w in phrases.items() if key in entry.phrases or f" {key} " in entry.seq)
+    hits = [w for key, w in phrases.items() if key in entry.phrases or f" {key} " in entry.seq]
+    used = sum(hits)
+    if phrases and max(hits, default=0.0) < weights["min_coverage"] * top:
+        return None  # does not use any of the phrases that make the trend
     section = entry.passage.section.lower()
     in_section = any(_surface_in(index, key, section) for key in phrases)
     names = sum(1 for w in words(text)[1:] if w[:1].isupper())

@@ -59,8 +59,7 @@ def summarize_week(
         if not draft.configured:
             draft.name, name_key = name_trend(index, draft)
             draft.key = trend_key(draft.name)
-            # Bullets should state what the name says ("Direct preference optimization", not "optimized hardware").
-            draft.phrases[name_key] = max(draft.phrases.values())
+            _focus_on_name(index, draft, name_key)
         articles_in = draft.articles(index)
         min_articles = int(w["min_articles"]) if len(index.articles) > 2 and not draft.configured else 1
         if len(articles_in) < min_articles:
@@ -98,6 +97,18 @@ def _spread(index: Index, trend: Trend) -> int:
     """How many sources a trend spans (articles when all come from one source)."""
     sources = {s for a in trend.article_ids for s in index.articles[a].sources}
     return len(sources) if len(sources) > 1 else len(trend.article_ids) and 1
+
+
+def _focus_on_name(index: Index, draft: Draft, name_key: str) -> None:
+    """Bullets should state what the name says: "Direct preference optimization",
+    not every passage that says "optimized". A part of the name counts only as
+    far as it is used within the name."""
+    draft.phrases[name_key] = max(draft.phrases.values())
+    named = set(index.phrase_entries.get(name_key, ()))
+    for key in list(draft.phrases):
+        where = index.phrase_entries.get(key, ())
+        if key != name_key and where and set(key.split()) < set(name_key.split()):
+            draft.phrases[key] *= len(named.intersection(where)) / len(where)
 
 
 def _dedupe_names(trends: list[tuple[Trend, Explanation, float]]) -> None:

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, float] = {
     "redundancy": 0.7,          # MMR: weight of similarity to bullets already chosen
     "duplicate": 0.45,          # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article in the same trend
+    "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
     "min_words": 6,
     "max_words": 55,
 }

@@ -1,0 +1,65 @@
+"""Feed files: RSS, Atom and JSON Feed into articles; broken feeds keep what they can."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from digest.collect.feed import read_feed_file
+from digest.collect.urls import canonical_url
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+SAMPLE = Path(__file__).resolve().parents[1] / "sample" / "feeds" / "lab-notes.xml"
+
+
+def test_rss_entries_become_articles_with_clean_text_and_canonical_urls():
+    read = read_feed_file("Lab Notes", SAMPLE)
+    assert read.error is None and read.warnings == []
+    assert read.entries == 8 and len(read.articles) == 8
+    first = read.articles[0]
+    assert first.title == "Shipping a 3B model to phones"
+    assert first.url == "https://labnotes.example.org/2024/11/phones"  # utm_* gone
+    assert first.id == "url:https://labnotes.example.org/2024/11/phones"
+    assert first.published == datetime(2024, 11, 11, 8, 30, tzinfo=timezone.utc)
+    assert first.author == "Ana Costa" and first.tags == ("small models",)
+    assert [b.kind for b in first.blocks] == ["paragraph", "item", "item", "item", "paragraph"]
+    assert "<" not in first.text
+    assert read.articles[4].url == "https://labnotes.example.org/2024/11/receipts"  # no #fragment
+
+
+def test_atom_with_relative_links_html_titles_and_no_date():
+    read = read_feed_file("Atom", FEEDS / "atom.xml")
+    agents, undated = read.articles
+    assert agents.title == "Agents & tools"
+    assert agents.url == "https://atom.example.org/posts/agents?id=7"
+    assert agents.published == datetime(2024, 4, 24, 8, 0, tzinfo=timezone.utc)
+    assert [(b.kind, b.text) for b in agents.blocks] == [
+        ("heading", "Tools"), ("paragraph", "Agents call tools."), ("item", "Search"), ("item", "Code")]
+    assert undated.published is None
+
+
+def test_json_feed():
+    read = read_feed_file("JSON", FEEDS / "feed.json")
+    assert read.entries == 2
+    small, plain = read.articles
+    assert small.url == "https://json.example.org/a" and small.author == "Bo" and small.tags == ("slm",)
+    assert small.text == "Small models run on phones."
+    assert plain.text == "Just text."
+    assert plain.published == datetime(2024, 4, 25, 13, 0, tzinfo=timezone.utc)
+
+
+def test_a_truncated_feed_keeps_what_was_recovered_and_warns():
+    read = read_feed_file("Cut", FEEDS / "truncated.xml")
+    assert read.error is None
+    assert [a.title for a in read.articles][:1] == ["First"]
+    assert len(read.warnings) == 1 and read.warnings[0].startswith("malformed feed, kept ")
+
+
+def test_a_page_that_is_not_a_feed_is_an_error_not_a_crash():
+    read = read_feed_file("Oops", FEEDS / "not-a-feed.html")
+    assert read.articles == [] and read.error is not None and read.error.startswith("not a feed")
+
+
+def test_canonical_urls():
+    assert canonical_url("HTTPS://Example.ORG:443/a/?utm_source=x&b=1&fbclid=2#top") == "https://example.org/a/?b=1"
+    assert canonical_url("http://example.org") == "http://example.org/"
+    assert canonical_url("http://example.org:8080/x?gclid=1") == "http://example.org:8080/x"

@@ -56,3 +56,10 @@ def test_every_command_has_help_with_an_example():
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"`digest {name} --help` has no example"
+
+
+def test_clicks_own_usage_errors_are_one_line_too(tmp_path):
+    result = CliRunner().invoke(main, ["summarize", str(tmp_path / "nothere.md")], standalone_mode=True)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: Invalid value for 'FILES...': File '{tmp_path / 'nothere.md'}' does not exist. "
+                             "(see 'main summarize --help')\n")

@@ -24,6 +24,8 @@ QUANT = [
                  "A 4-bit quantized model needs a quarter of the memory of the 16-bit original.", source="Beta"),
     make_article("q3", "Small language models answer in milliseconds because they run on device.",
                  "Quantization to 4 bits keeps most of the accuracy while cutting memory use.", source="Gamma"),
+    make_article("q4", "Phones now ship with SLMs for offline dictation.",
+                 "Serving small language models costs a fraction of serving large ones.", source="Delta"),
 ]
 
 
@@ -67,7 +69,7 @@ def test_configured_trend_matches_word_forms_and_acronyms():
     summary = summarize_week(QUANT, [("On-device models", ["small language model", "quantized"])])
     trend = summary.trends[0]
     assert trend.name == "On-device models" and trend.configured
-    assert set(trend.article_ids) == {"q1", "q2", "q3"}  # "SLMs", "Small language models", "Quantization"
+    assert set(trend.article_ids) == {"q1", "q2", "q3", "q4"}  # "SLMs", "Small language models", "Quantization"
 
 
 def test_bullets_are_clean_sentences():

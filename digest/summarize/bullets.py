@@ -111,14 +111,25 @@ def _centroid(index: Index, members: Sequence[int]) -> Entry:
 
 
 def select(index: Index, candidates: list[Candidate], count: int, weights: dict[str, float]) -> list[Candidate]:
-    """Merge passages that say the same thing, then pick `count` by MMR."""
+    """Merge passages that say the same thing, then pick `count` by MMR.
+
+    Within a trend, a passage of another article that is close enough to a
+    bullet (`support`) is cited by it; one that says the same thing
+    (`duplicate`) is folded into it.
+    """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
     groups: list[Candidate] = []
     for cand in by_score:
         entry = index.entries[cand.index]
-        home = next((g for g in groups if _same_point(index, g, entry, weights)), None)
+        cand.supporters = {cand.index}
+        home = None
+        for group in groups:
+            similarity = cosine(index.entries[group.index], entry)
+            if similarity >= weights["duplicate"] and home is None:
+                home = group  # says the same thing: one bullet
+            elif similarity >= weights["support"] and _new_article(index, group, entry):
+                group.supporters.add(cand.index)  # backs the claim: cited, and still a bullet of its own
         if home is None:
-            cand.supporters = {cand.index}
             groups.append(cand)
         else:
             home.supporters.add(cand.index)
@@ -138,17 +149,9 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
     return chosen
 
 
-def _same_point(index: Index, group: Candidate, entry: Entry, weights: dict[str, float]) -> bool:
-    """Whether a passage says what a group's best passage says.
-
-    Within one trend, passages of different articles need less overlap to
-    count as the same claim: they already share the trend's phrases.
-    """
-    similarity = cosine(index.entries[group.index], entry)
-    if similarity >= weights["duplicate"]:
-        return True
-    articles = {index.entries[i].passage.article_id for i in group.supporters}
-    return similarity >= weights["support"] and entry.passage.article_id not in articles
+def _new_article(index: Index, group: Candidate, entry: Entry) -> bool:
+    """Whether the passage comes from an article the group does not cite yet."""
+    return entry.passage.article_id not in {index.entries[i].passage.article_id for i in group.supporters}
 
 
 def _is_label(text: str) -> bool:

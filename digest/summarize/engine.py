@@ -65,7 +65,7 @@ def summarize_week(
         if len(articles_in) < min_articles:
             continue
         chosen = select(index, score_entries(index, draft.assigned, draft.phrases, w), bullets, w)
-        if len(chosen) < (1 if draft.configured else 2):
+        if len(chosen) < (1 if draft.configured else min(3, bullets)):  # a discovered trend needs substance
             continue
         trend = Trend(
             name=draft.name,

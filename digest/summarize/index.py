@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Article, Passage
 from .text import is_acronym, is_stopword, specificity, term, tokens
@@ -56,8 +57,9 @@ class Index:
 
 
 def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
-    aliases = find_acronyms(passage.text for passage in passages)
-    entries = [_entry(passage, aliases) for passage in passages]
+    chunked = [chunks(passage.text) for passage in passages]
+    aliases = find_acronyms([passage.text for passage in passages], chunked)
+    entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked)]
     ranks: Counter[str] = Counter()
     for before, entry in zip([None, *passages], entries):
         entry.lead = before is None or before.article_id != entry.passage.article_id \
@@ -81,27 +83,36 @@ def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Ind
                  phrase_entries=dict(phrase_entries), idf=idf)
 
 
-def find_acronyms(texts) -> dict[str, str]:
+def chunks(text: str) -> list[list[str]]:
+    """The words of a passage, in runs that punctuation does not break."""
+    return [words for part in _CHUNK_RE.split(text) if (words := tokens(part))]
+
+
+def find_acronyms(texts: list[str], chunked: list[list[list[str]]]) -> dict[str, str]:
     """Acronym term -> expansion phrase key.
 
     From definitions like "Foo Bar (FB)" first; an acronym never defined takes
     the one phrase of the week whose initials spell it ("RAG" and
     "retrieval-augmented generation" in different articles).
     """
-    texts = list(texts)
     aliases = _defined_acronyms(texts)
-    used = {term(w) for text in texts for w in tokens(text) if is_acronym(w) and len(w) >= 3} - aliases.keys()
+    used = {w for passage in chunked for words in passage for w in words if _word(w)[3]}
+    used = {term(w) for w in used if len(w) >= 3} - aliases.keys()
     if not used:
         return aliases
+    firsts = {acronym[0] for acronym in used}
     spelled: dict[str, Counter[str]] = defaultdict(Counter)
-    for text in texts:
-        for chunk in _CHUNK_RE.split(text):
-            words = [w for w in tokens(chunk) if w.lower() not in _JOINERS]
-            for size in (2, 3, 4):
-                for start in range(len(words) - size + 1):
+    for passage in chunked:
+        for chunk in passage:
+            words = [w for w in chunk if not _word(w)[2]]
+            for start, first in enumerate(words):
+                if first[0].upper() not in firsts:
+                    continue
+                for size in (2, 3, 4):
                     run = words[start:start + size]
                     initials = "".join(w[0] for w in run).upper()
-                    if initials in used and not any(is_acronym(w) or is_stopword(w) or len(w) < 3 for w in run):
+                    if len(run) == size and initials in used \
+                            and not any(_word(w)[1] or _word(w)[3] or len(w) < 3 for w in run):
                         spelled[initials][" ".join(term(w) for w in run)] += 1
     for acronym, phrases in spelled.items():
         (phrase, count), *rest = phrases.most_common(2) + [("", 0)]
@@ -152,36 +163,43 @@ def _expansion(words: list[str], letters: str) -> list[str] | None:
     return [w for w in taken if w.lower() not in _JOINERS]
 
 
-def _entry(passage: Passage, aliases: dict[str, str]) -> Entry:
+def _entry(passage: Passage, chunked: list[list[str]], aliases: dict[str, str]) -> Entry:
     phrases: dict[str, str] = {}
     seq_terms: list[str] = []
     vector: Counter[str] = Counter()
     count = 0
-    for chunk in _CHUNK_RE.split(passage.text):
-        words = tokens(chunk)
-        if not words:
-            continue
+    for words in chunked:
         count += len(words)
-        terms = [term(w) for w in words]
-        stops = [len(w) < 2 or is_stopword(w) or w.isdigit() for w in words]
-        for t, stop, w in zip(terms, stops, words):
+        infos = [_word(w) for w in words]
+        for w, (t, stop, _, acronym) in zip(words, infos):
             if stop:
                 continue
-            alias = aliases.get(t) if is_acronym(w) else None
             vector[t] += 1
+            alias = aliases.get(t) if acronym else None
             if alias:
-                phrases.setdefault(alias, w)
+                if alias not in phrases:
+                    phrases[alias] = w
                 seq_terms.append(alias)
-        seq_terms.extend(terms)
+        seq_terms.extend(info[0] for info in infos)
         seq_terms.append("|")
-        _ngrams(words, terms, stops, phrases)
+        _ngrams(words, infos, phrases)
     titled: set[str] = set()
     if passage.kind == "heading":
         titled = set(phrases)
     elif (label := _LABEL_RE.match(passage.text)) and len(label.group(1).split()) <= 8:
-        titled = {key for key in phrases if key in _entry(_as_heading(passage, label.group(1)), aliases).phrases}
+        label_phrases: dict[str, str] = {}
+        for words in chunks(label.group(1)):
+            _ngrams(words, [_word(w) for w in words], label_phrases)
+        titled = set(label_phrases) & phrases.keys()
     return Entry(passage=passage, seq=" " + " ".join(seq_terms) + " ", phrases=phrases,
                  vector=dict(vector), words=count, titled=titled)
+
+
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[str, bool, bool, bool]:
+    """(term, is a stopword, is a joiner, is an acronym) of one word, computed once."""
+    stop = len(word) < 2 or is_stopword(word) or word.isdigit()
+    return term(word), stop, word.lower() in _JOINERS, is_acronym(word)
 
 
 def _as_heading(passage: Passage, text: str) -> Passage:
@@ -189,22 +207,26 @@ def _as_heading(passage: Passage, text: str) -> Passage:
                    position=passage.position, block=passage.block)
 
 
-def _ngrams(words: list[str], terms: list[str], stops: list[bool], phrases: dict[str, str]) -> None:
+def _ngrams(words: list[str], infos: list[tuple[str, bool, bool, bool]], phrases: dict[str, str]) -> None:
+    """Phrases of 1-3 content words; joiners ("of", "and") may stand between them."""
     n = len(words)
     for start in range(n):
-        if stops[start]:
+        if infos[start][1]:
             continue
+        key = ""
         content = 0
         for end in range(start, n):
-            if stops[end]:
-                if words[end].lower() not in _JOINERS:
+            t, stop, joiner, _ = infos[end]
+            if stop:
+                if not joiner:
                     break
                 continue
             content += 1
             if content > MAX_PHRASE:
                 break
-            key = " ".join(t for t, s in zip(terms[start:end + 1], stops[start:end + 1]) if not s)
-            phrases.setdefault(key, " ".join(words[start:end + 1]))
+            key = f"{key} {t}" if key else t
+            if key not in phrases:
+                phrases[key] = " ".join(words[start:end + 1])
 
 
 def matches(entry: Entry, keyword_seq: str) -> bool:

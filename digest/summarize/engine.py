@@ -64,7 +64,8 @@ def summarize_week(
         min_articles = int(w["min_articles"]) if len(index.articles) > 2 and not draft.configured else 1
         if len(articles_in) < min_articles:
             continue
-        chosen = select(index, score_entries(index, draft.assigned, draft.phrases, w), bullets, w)
+        members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
+        chosen = select(index, score_entries(index, members, draft.phrases, w), bullets, w)
         if len(chosen) < (1 if draft.configured else min(3, bullets)):  # a discovered trend needs substance
             continue
         trend = Trend(
@@ -108,7 +109,7 @@ def _focus_on_name(index: Index, draft: Draft, name_key: str) -> None:
     for key in list(draft.phrases):
         where = index.phrase_entries.get(key, ())
         if key != name_key and where and set(key.split()) < set(name_key.split()):
-            draft.phrases[key] *= len(named.intersection(where)) / len(where)
+            draft.phrases[key] *= max(0.5, len(named.intersection(where)) / len(where))
 
 
 def _dedupe_names(trends: list[tuple[Trend, Explanation, float]]) -> None:

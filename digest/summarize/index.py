@@ -51,9 +51,30 @@ class Index:
     aliases: dict[str, str]                    # acronym term -> expansion phrase key
     phrase_entries: dict[str, list[int]]       # phrase key -> entry indexes
     idf: dict[str, float]
+    sizes: dict[str, int] = field(default_factory=dict)  # article id -> passages (headings out)
 
     def phrase_articles(self, key: str) -> set[str]:
         return {self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())}
+
+    def phrase_topics(self, key: str) -> set[str]:
+        """Articles that are about a phrase: they use it twice, or in a title or heading.
+
+        One passing mention ("firms", "Olympic") does not make an article
+        part of a trend; a title, a heading or a second passage does.
+        """
+        seen: Counter[str] = Counter()
+        about: set[str] = set()
+        for i in self.phrase_entries.get(key, ()):
+            entry = self.entries[i]
+            article = entry.passage.article_id
+            seen[article] += 1
+            if self.is_about(article, seen[article], key in entry.titled):
+                about.add(article)
+        return about
+
+    def is_about(self, article: str, mentions: int, titled: bool) -> bool:
+        """Two mentions, a title or heading, or a quarter of a short article's passages."""
+        return titled or mentions >= 2 or mentions * 4 >= self.sizes.get(article, 0)
 
 
 def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
@@ -80,7 +101,7 @@ def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Ind
             entry.vector[t] *= idf[t]
         entry.norm = math.sqrt(sum(v * v for v in entry.vector.values())) or 1.0
     return Index(entries=entries, articles={a.id: a for a in articles}, aliases=aliases,
-                 phrase_entries=dict(phrase_entries), idf=idf)
+                 phrase_entries=dict(phrase_entries), idf=idf, sizes=dict(ranks))
 
 
 def chunks(text: str) -> list[list[str]]:

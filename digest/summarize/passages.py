@@ -19,6 +19,10 @@ def split_passages(article: Article) -> list[Passage]:
     passages: list[Passage] = []
     sections: dict[int, str] = {}
     section = ""
+    first = article.blocks[0] if article.blocks else None
+    if article.title and not (first and first.kind == "heading" and first.text == article.title):
+        # The title says what the article is about; it is never a bullet itself.
+        passages.append(_passage(article, article.title, "heading", "", 0, -1))
     for index, block in enumerate(article.blocks):
         if block.kind == "heading":
             sections = {level: text for level, text in sections.items() if level < block.level}

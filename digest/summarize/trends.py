@@ -34,7 +34,18 @@ class Draft:
     assigned: list[int] = field(default_factory=list)
 
     def articles(self, index: Index) -> set[str]:
-        return {index.entries[i].passage.article_id for i in self.assigned}
+        """The articles about this trend (see `Index.is_about`)."""
+        seen: Counter[str] = Counter()
+        about: set[str] = set()
+        for i in self.assigned:
+            entry = index.entries[i]
+            article = entry.passage.article_id
+            seen[article] += 1
+            titled = bool(entry.titled & self.phrases.keys()) or entry.passage.kind == "heading"
+            # The editor named this trend: one mention is enough to count.
+            if self.configured or index.is_about(article, seen[article], titled):
+                about.add(article)
+        return about
 
 
 def configured_drafts(index: Index, trends: Sequence[tuple[str, Sequence[str]]]) -> list[Draft]:
@@ -77,7 +88,7 @@ def score_phrases(index: Index, weights: dict[str, float], exclude: set[str]) ->
     for key, where in index.phrase_entries.items():
         if len(where) < 2 or set(key.split()) <= exclude:
             continue
-        articles = index.phrase_articles(key)
+        articles = index.phrase_topics(key)
         if len(articles) < min_articles:
             continue
         sources = {s for a in articles for s in index.articles[a].sources}
@@ -154,17 +165,24 @@ def _section_seq(index: Index, i: int) -> str:
 def name_trend(index: Index, draft: Draft) -> tuple[str, str]:
     """A discovered trend's name: its best phrase as most often written.
 
-    A longer phrase holding the best one wins when it is nearly as strong:
-    "Direct Preference Optimization" over "preference", "Bias and Fairness"
-    over "bias".
+    A longer phrase holding the best one wins when it is nearly as strong and
+    accounts for a third of the best one's use: "Direct Preference
+    Optimization" over "optimization", but not "addressing bias" over "bias".
     """
     ranked = sorted(draft.phrases.items(), key=lambda kv: (-kv[1], kv[0]))
     best, top = ranked[0]
     for key, score in ranked[1:8]:
-        if set(best.split()) < set(key.split()) and score >= 0.4 * top and _titled(index, key):
+        if set(best.split()) < set(key.split()) and score >= 0.4 * top and _titled(index, key) \
+                and _share(index, key, best) >= 1 / 3:
             best = key
             break
     return _surface(index, best), best
+
+
+def _share(index: Index, longer: str, shorter: str) -> float:
+    """How much of the shorter phrase's use the longer one accounts for."""
+    short = index.phrase_entries.get(shorter, ())
+    return len(set(short) & set(index.phrase_entries.get(longer, ()))) / max(len(short), 1)
 
 
 def _titled(index: Index, key: str) -> bool:

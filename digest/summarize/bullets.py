@@ -24,6 +24,8 @@ _DANGLING_RE = re.compile(
 _CHATTER_RE = re.compile(
     r"\b(i|i'm|i've|me|my|we|we're|we've|we'll|us|our|you|you're|you've|your|let's|let me|imagine|"
     r"stay tuned|subscribe|sign up|click|read more|check out|don't miss|comment|share this)\b", re.IGNORECASE)
+# Reported speech: "we" and "I" inside a quote are the source talking, not chatter.
+_QUOTED_RE = re.compile(r"[\"“”]|\b(?:said|says|told|according to|added|explained)\b", re.IGNORECASE)
 _DISCOURSE_RE = re.compile(
     r"^(moreover|furthermore|additionally|in addition|also|however|for instance|for example|"
     r"in fact|indeed|notably|importantly|interestingly|similarly|likewise|meanwhile|besides|"
@@ -86,7 +88,7 @@ def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float],
     penalty = 0.0
     if _DANGLING_RE.match(_DISCOURSE_RE.sub("", _LABEL_RE.sub(r"\2", text))):
         penalty += weights["dangling"]
-    if _CHATTER_RE.search(text) or text.rstrip().endswith("?"):
+    if (_CHATTER_RE.search(text) and not _QUOTED_RE.search(text)) or text.rstrip().endswith("?"):
         penalty += weights["chatter"]
     if n > weights["max_words"]:
         penalty += 0.02 * (n - weights["max_words"])
@@ -118,8 +120,10 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
     (`duplicate`) is folded into it.
     """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
+    # Only the best few can become bullets; the rest may still back them.
+    leaders = max(60, 6 * count)
     groups: list[Candidate] = []
-    for cand in by_score:
+    for rank, cand in enumerate(by_score):
         entry = index.entries[cand.index]
         cand.supporters = {cand.index}
         home = None
@@ -129,23 +133,24 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
                 home = group  # says the same thing: one bullet
             elif similarity >= weights["support"] and _new_article(index, group, entry):
                 group.supporters.add(cand.index)  # backs the claim: cited, and still a bullet of its own
-        if home is None:
-            groups.append(cand)
-        else:
+        if home is not None:
             home.supporters.add(cand.index)
+        elif rank < leaders:
+            groups.append(cand)
     for group in groups:
         articles = {index.entries[i].passage.article_id for i in group.supporters}
         group.parts["corroboration"] = weights["corroboration"] * min(1.0, (len(articles) - 1) / 2)
         group.score = sum(group.parts.values())
     chosen: list[Candidate] = []
     pool = [g for g in groups if g.score > 0]
+    overlap = dict.fromkeys((c.index for c in pool), 0.0)  # max similarity to what is chosen
     while pool and len(chosen) < count:
-        def mmr(c: Candidate) -> float:
-            overlap = max((cosine(index.entries[c.index], index.entries[s.index]) for s in chosen), default=0.0)
-            return c.score - weights["redundancy"] * overlap
-        best = max(pool, key=lambda c: (mmr(c), -c.index))
+        best = max(pool, key=lambda c: (c.score - weights["redundancy"] * overlap[c.index], -c.index))
         pool.remove(best)
         chosen.append(best)
+        picked = index.entries[best.index]
+        for c in pool:
+            overlap[c.index] = max(overlap[c.index], cosine(index.entries[c.index], picked))
     return chosen
 
 

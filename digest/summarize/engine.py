@@ -109,7 +109,7 @@ def _focus_on_name(index: Index, draft: Draft, name_key: str) -> None:
     for key in list(draft.phrases):
         where = index.phrase_entries.get(key, ())
         if key != name_key and where and set(key.split()) < set(name_key.split()):
-            draft.phrases[key] *= max(0.5, len(named.intersection(where)) / len(where))
+            draft.phrases[key] *= max(0.4, len(named.intersection(where)) / len(where))  # alone, below min_coverage
 
 
 def _dedupe_names(trends: list[tuple[Trend, Explanation, float]]) -> None:
@@ -156,8 +156,9 @@ def summarize_cluster(
     else:
         phrases = _cluster_phrases(index)
     candidates = score_entries(index, members, phrases, w)
-    limit = sentences if sentences is not None else (len(candidates) if words else 5)
-    chosen = select(index, candidates, len(candidates) if words else limit, w)
+    limit = sentences if sentences is not None else 5
+    # A word budget: choose enough for it (passages have at least min_words), then fill in order.
+    chosen = select(index, candidates, words // int(w["min_words"]) + 1 if words else limit, w)
     result, used = [], 0
     for cand in chosen:
         passage = index.entries[cand.index].passage

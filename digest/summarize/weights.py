@@ -12,14 +12,14 @@ DEFAULTS: dict[str, float] = {
     "merge_overlap": 0.5,       # phrases whose passages overlap this much are one trend
     "heading_boost": 0.5,       # extra weight of a phrase used in a heading
     # Bullet scoring
-    "centrality": 1.0,          # similarity to the trend's centre
+    "centrality": 2.0,          # similarity to the trend's centre
     "coverage": 0.6,            # how many of the trend's phrases the passage uses
-    "specificity": 0.35,        # numbers, names, concrete terms
+    "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
-    "structure": 0.25,          # list items, lead sentences, sections named after the trend
-    "position": 0.3,            # early in its article: news puts what matters first
-    "dangling": 0.8,            # penalty: starts with "This", "It", "These", ...
-    "chatter": 0.6,             # penalty: first/second person, questions, calls to action
+    "structure": 0.15,          # list items, lead sentences, sections named after the trend
+    "position": 0.45,           # early in its article: news puts what matters first
+    "dangling": 1.2,            # penalty: starts with "This", "It", "These", ...
+    "chatter": 1.0,             # penalty: first/second person, questions, calls to action
     "redundancy": 0.7,          # MMR: weight of similarity to bullets already chosen
     "duplicate": 0.45,          # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article in the same trend

@@ -90,3 +90,22 @@ def test_same_input_same_trends():
     first = summarize_week(QUANT + AGENTS, [])
     second = summarize_week(list(reversed(QUANT + AGENTS)), [])
     assert [t.name for t in first.trends] == [t.name for t in second.trends]
+
+
+def test_momentum_against_earlier_issues():
+    from digest.summarize.momentum import momentum
+
+    assert momentum("agent", 3, []) == "new"
+    assert momentum("agent", 6, [{"agent": 3}]) == "rising"
+    assert momentum("agent", 3, [{"agent": 3}, {"agent": 1}]) == "steady"
+    assert momentum("agent", 1, [{"agent": 4}]) == "fading"
+    assert momentum("agent", 2, [{}, {"agent": 2}]) == "rising"  # back after a week away
+
+
+def test_explanations_say_why_each_bullet_was_chosen():
+    summary = summarize_week(AGENTS, [("Agents", ["agent", "tool use"])])
+    explained = summary.explanations[0]
+    assert explained.trend == "Agents" and explained.configured
+    text, parts, sources = explained.bullets[0]
+    assert {"centrality", "coverage", "position"} <= parts.keys()
+    assert len(sources) >= 1

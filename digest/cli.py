@@ -1,6 +1,7 @@
 """The `digest` command: click declarations only, heavy imports inside commands."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -77,7 +78,8 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there were warnings.")
-def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
+def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, verbose: bool) -> None:
     """Build one issue and print its folder.
 
     \b
@@ -87,9 +89,16 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     from .pipeline import build as run_build
 
     config = _load(config_path)
-    result = run_build(config, week=week, output=output)
+    feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
+    with _progress(feeds) as progress:
+        result = run_build(config, week=week, output=output, progress=progress)
+    if verbose:
+        for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
+            click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)
     for line in result.warnings:
         warn(line)
+    if result.feeds:
+        click.echo(result.feeds, err=True)
     if result.folder is None:
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
         return
@@ -100,6 +109,16 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     click.echo(str(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)
+
+
+@contextlib.contextmanager
+def _progress(feeds: int):
+    """A progress bar while fetching, on a terminal only: cron gets warnings and errors alone."""
+    if feeds < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=feeds, label="Fetching feeds", file=sys.stderr) as bar:
+        yield lambda fetched: bar.update(1)
 
 
 def _print_explanations(explanations) -> None:
@@ -209,10 +228,10 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
 
     config = _load(config_path)
     week = week or Week.last_complete()
-    collection = collect(config)
-    for line in collection.warnings:
-        warn(line)
     with State(config.state) as state:
+        collection = collect(config, state)
+        for line in collection.warnings:
+            warn(line)
         articles = select_for_issue(merge_same(collection.articles), week, state)
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()

@@ -28,12 +28,12 @@ CREATE TABLE IF NOT EXISTS trends (
     articles INTEGER NOT NULL,
     PRIMARY KEY (issue, key)
 );
-CREATE TABLE IF NOT EXISTS http_cache (
+CREATE TABLE IF NOT EXISTS feeds (
     url           TEXT PRIMARY KEY,
     etag          TEXT,
     last_modified TEXT,
-    body          BLOB,
-    headers       TEXT,
+    entries       INTEGER NOT NULL,  -- how many the feed held
+    articles      TEXT NOT NULL,     -- what it gave, as JSON: a 304 costs no parsing
     fetched_at    TEXT NOT NULL
 );
 """
@@ -98,6 +98,32 @@ class State:
         with self.db:
             self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
             self.db.executemany("UPDATE articles SET issue = ? WHERE id = ?", [(issue, id_) for id_ in ids])
+
+    # Feeds: conditional GET -----------------------------------------------
+
+    def feed_validators(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """(ETag, Last-Modified) last seen for each URL that has them."""
+        urls = list(urls)
+        found = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for url, etag, modified in self.db.execute(
+                    f"SELECT url, etag, last_modified FROM feeds WHERE url IN ({marks})", chunk):
+                found[url] = (etag, modified)
+        return found
+
+    def cached_feed(self, url: str) -> tuple[int, str] | None:
+        """(entries, articles JSON) stored for a feed, for a 304."""
+        row = self.db.execute("SELECT entries, articles FROM feeds WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def store_feed(self, url: str, etag: str | None, last_modified: str | None, entries: int, articles: str,
+                   now: datetime | None = None) -> None:
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
+                            (url, etag, last_modified, entries, articles, stamp))
 
     # Trend history --------------------------------------------------------
 

@@ -31,6 +31,7 @@ class FeedRead:
     entries: int = 0
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    status: str | None = None  # set when the reader knows better than ok/empty/failed
 
 
 def read_feed_file(name: str, path: Path) -> FeedRead:
@@ -47,7 +48,9 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
     if data.lstrip()[:1] == b"{":
         return _parse_json_feed(name, data)
     response = {"content-location": base_url} if base_url else {}
-    parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False)
+    # Feed HTML is turned into text by our own cleaner, so feedparser's sanitizer is wasted work.
+    parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
+                              resolve_relative_uris=False)
     result = FeedRead(entries=len(parsed.entries))
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception")

@@ -1,0 +1,201 @@
+"""Fetching feeds from a real HTTP server on 127.0.0.1, misbehaving in every way feeds do."""
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from digest.collect import collect, summary
+from digest.collect.fetch import Limits, Validators, fetch_all
+from digest.config import load_config
+from digest.state import State
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+SAMPLE = (Path(__file__).resolve().parents[1] / "sample" / "feeds" / "lab-notes.xml").read_bytes()
+FAST = Limits(connect=1.0, read=0.5, deadline=3.0, backoff=0.05)
+HITS: dict[str, int] = {}
+
+
+def rss(title: str, link: str, charset: str | None = None) -> bytes:
+    declaration = f' encoding="{charset}"' if charset else ""
+    text = (f'<?xml version="1.0"{declaration}?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>https://example.org/</link><item><title>{title} entry</title><link>{link}</link>"
+            "<description>Café au lait, and a story about agents.</description>"
+            "<pubDate>Tue, 23 Apr 2024 10:00:00 GMT</pubDate></item></channel></rss>")
+    return text.encode(charset or "utf-8")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in {"Content-Length": str(len(body)), **(headers or {})}.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        path = self.path
+        HITS[path] = HITS.get(path, 0) + 1
+        xml = {"Content-Type": "application/rss+xml"}
+        if path == "/ok.xml":
+            self.send(200, SAMPLE, xml)
+        elif path == "/slow.xml":
+            time.sleep(2)
+            self.send(200, SAMPLE, xml)
+        elif path == "/hang.xml":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"<rss>")
+            time.sleep(5)
+        elif path == "/missing.xml":
+            self.send(404, b"not here")
+        elif path == "/gone.xml":
+            self.send(410, b"gone")
+        elif path == "/flaky.xml":
+            if HITS[path] == 1:
+                self.send(500, b"oops")
+            else:
+                self.send(200, rss("Flaky", "https://example.org/flaky"), xml)
+        elif path == "/old.xml":
+            self.send(301, headers={"Location": "/hop.xml"})
+        elif path == "/hop.xml":
+            self.send(302, headers={"Location": "/ok.xml"})
+        elif path == "/etag.xml":
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send(304)
+            else:
+                self.send(200, rss("Etag", "https://example.org/etag"), {**xml, "ETag": '"v1"'})
+        elif path == "/modified.xml":
+            stamp = "Tue, 23 Apr 2024 10:00:00 GMT"
+            if self.headers.get("If-Modified-Since") == stamp:
+                self.send(304)
+            else:
+                self.send(200, rss("Modified", "https://example.org/modified"), {**xml, "Last-Modified": stamp})
+        elif path == "/gzip.xml":
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                self.send(200, gzip.compress(SAMPLE), {**xml, "Content-Encoding": "gzip"})
+            else:
+                self.send(200, SAMPLE, xml)
+        elif path == "/latin1.xml":  # the charset only in the HTTP header
+            body = rss("Latin", "https://example.org/latin").replace(b"<?xml version=\"1.0\"?>", b"")
+            self.send(200, body.decode("utf-8").encode("iso-8859-1"), {"Content-Type": "text/xml; charset=iso-8859-1"})
+        elif path == "/page.html":
+            self.send(200, (FEEDS / "not-a-feed.html").read_bytes(), {"Content-Type": "text/html"})
+        elif path == "/truncated.xml":
+            self.send(200, (FEEDS / "truncated.xml").read_bytes(), xml)
+        elif path == "/feed.json":
+            self.send(200, (FEEDS / "feed.json").read_bytes(), {"Content-Type": "application/feed+json"})
+        elif path == "/mirror.xml":  # the same story as /ok.xml's first entry, through another feed
+            self.send(200, rss("Mirror", "https://labnotes.example.org/2024/11/phones?utm_source=mirror"), xml)
+        else:
+            self.send(404)
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def fetch(server: str, *paths: str, validators=None) -> dict:
+    results = fetch_all([server + p for p in paths], validators, FAST)
+    return {url.removeprefix(server): result for url, result in results.items()}
+
+
+def test_ok_gzip_and_redirects(server):
+    got = fetch(server, "/ok.xml", "/gzip.xml", "/old.xml")
+    assert got["/ok.xml"].status == "ok" and got["/ok.xml"].body == SAMPLE
+    assert got["/gzip.xml"].body == SAMPLE  # decompressed
+    assert got["/old.xml"].status == "ok" and got["/old.xml"].final_url == server + "/ok.xml"
+    assert got["/old.xml"].moved_to == server + "/ok.xml"  # the first hop was permanent
+
+
+def test_failures_say_why_and_never_hang(server):
+    started = time.perf_counter()
+    got = fetch(server, "/slow.xml", "/hang.xml", "/missing.xml", "/gone.xml")
+    assert time.perf_counter() - started < 3 * FAST.deadline
+    assert got["/slow.xml"].error == "timed out"
+    assert got["/hang.xml"].error == "timed out"
+    assert got["/missing.xml"].error == "HTTP 404 Not Found"
+    assert got["/gone.xml"].error == "HTTP 410 Gone: the feed was removed, remove it from sources.yaml"
+    assert HITS["/missing.xml"] == 1  # a 404 is not retried
+    assert HITS["/slow.xml"] == 3  # a timeout is: at most two retries
+
+
+def test_a_server_error_is_retried(server):
+    got = fetch(server, "/flaky.xml")
+    assert got["/flaky.xml"].status == "ok"
+
+
+def test_refused_connection(server):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    results = fetch_all([f"http://127.0.0.1:{port}/feed.xml"], None, FAST)
+    assert next(iter(results.values())).error == "connection refused"
+
+
+def test_conditional_get_with_etag_and_last_modified(server):
+    first = fetch(server, "/etag.xml", "/modified.xml")
+    again = fetch(server, "/etag.xml", "/modified.xml", validators={
+        server + "/etag.xml": Validators(etag=first["/etag.xml"].headers["etag"]),
+        server + "/modified.xml": Validators(last_modified=first["/modified.xml"].headers["last-modified"]),
+    })
+    assert again["/etag.xml"].status == "not-modified"
+    assert again["/modified.xml"].status == "not-modified"
+
+
+def test_size_cap(server):
+    results = fetch_all([server + "/ok.xml"], None, Limits(max_bytes=1000, read=1, deadline=3))
+    assert next(iter(results.values())).error.startswith("larger than")
+
+
+def write_config(tmp_path: Path, server: str, *paths: str) -> Path:
+    lines = [f"  - {{name: 'Feed {p}', feed: '{server}{p}'}}" for p in paths]
+    config = tmp_path / "sources.yaml"
+    config.write_text("newsletter: {title: T}\nsources:\n" + "\n".join(lines) + "\n")
+    return config
+
+
+def test_collect_reports_each_feed_and_reuses_stored_articles_on_304(server, tmp_path):
+    config = load_config(write_config(tmp_path, server, "/etag.xml", "/latin1.xml", "/page.html",
+                                      "/truncated.xml", "/feed.json", "/gone.xml"))
+    with State(tmp_path / "state.sqlite") as state:
+        first = collect(config, state, FAST)
+        stats = {s.location.removeprefix(server): s for s in first.stats}
+        assert stats["/etag.xml"].status == "ok" and stats["/etag.xml"].entries == 1
+        latin = next(a for a in first.articles if a.source == "Feed /latin1.xml")
+        assert "Café au lait" in latin.text  # decoded with the header's charset
+        assert stats["/page.html"].status == "failed" and stats["/page.html"].error.startswith("not a feed")
+        assert stats["/truncated.xml"].status == "ok"
+        assert any(w.startswith("Feed /truncated.xml: malformed feed") for w in first.warnings)
+        assert stats["/feed.json"].entries == 2
+        assert summary(first) == "6 feeds: 4 ok, 2 failed"
+        again = collect(config, state, FAST)
+    stats = {s.location.removeprefix(server): s for s in again.stats}
+    assert stats["/etag.xml"].status == "not-modified"
+    assert [a.title for a in again.articles if a.source == "Feed /etag.xml"] == ["Etag entry"]
+
+
+def test_the_same_story_through_two_feeds_is_one_article(server, tmp_path):
+    from digest.collect.window import merge_same
+
+    config = load_config(write_config(tmp_path, server, "/ok.xml", "/mirror.xml"))
+    articles = merge_same(collect(config, None, FAST).articles)
+    phones = [a for a in articles if a.url == "https://labnotes.example.org/2024/11/phones"]
+    assert len(phones) == 1
+    assert phones[0].sources == ("Feed /ok.xml", "Feed /mirror.xml")

@@ -236,96 +236,100 @@ def text_to_blocks(text: str) -> list[Block]:
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button", "input",
               "select", "textarea", "nav", "footer", "aside", "figure", "figcaption", "picture", "img", "video",
-              "audio", "header", "dialog", "object", "embed", "label")
+              "audio", "header", "dialog", "object", "embed", "label", "table", "pre")
 _FURNITURE_RE = re.compile(r"(?:^|[\s_-])(?:share|social|cookie|consent|banner|newsletter|subscribe|signup|"
                            r"related|promo|advert|ads?|sidebar|comments?|breadcrumbs?|author-bio|byline|"
                            r"meta|tags|popup|modal|toolbar|menu|nav)(?:$|[\s_-])", re.IGNORECASE)
-_BLOCK_TAGS = {"p": "paragraph", "li": "item", "blockquote": "paragraph", "pre": None, "dd": "paragraph",
-               "dt": "paragraph", "td": None, "th": None}
+_KEEP = frozenset({"article", "main", "body", "html"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_PARAGRAPHS = frozenset({"p", "blockquote", "dd", "dt"})
+_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "span", "center", "details", "summary",
+                         "li", "ul", "ol", "dl", "html", "font", "small", "em", "strong", "b", "i", "a"})
+_SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
+_BLOCKY = frozenset({"p", "div", "section", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "dl", "article", "main"})
 
 
 def html_to_blocks(html: str) -> list[Block]:
-    """An HTML page or fragment (a feed description) into blocks."""
-    from bs4 import BeautifulSoup
+    """An HTML page or fragment (a feed description) into blocks.
 
-    soup = BeautifulSoup(_TODO_RE.sub("", html), "lxml")
-    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-    for tag in root.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in root.find_all(True):
-        if tag.decomposed:
-            continue
-        marks = " ".join([*(tag.get("class") or []), tag.get("id") or "", tag.get("role") or ""])
-        if marks.strip() and _FURNITURE_RE.search(marks) and tag.name not in ("article", "main", "body"):
-            tag.decompose()
+    lxml parses and walks the tree: feeds bring thousands of descriptions a
+    run, so this is on the hot path.
+    """
+    import lxml.html
+    from lxml import etree
+
+    html = _TODO_RE.sub("", html)
+    if not html.strip():
+        return []
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return text_to_blocks(_TAG_RE.sub(" ", html))
+    root = _main(tree)
+    for element in list(root.iter(*_DROP_TAGS)):
+        if element is not root:
+            element.drop_tree()
+    for element in list(root.xpath(".//*[@class or @id or @role]")):
+        marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+        if element.tag not in _KEEP and _FURNITURE_RE.search(marks):
+            element.drop_tree()
+    for element in root.iter(_SPACED):
+        element.tail = " " + (element.tail or "")  # block ends are word breaks
     blocks: list[Block] = []
-    _walk(root, blocks, depth=0)
+    _walk(root, blocks, 0)
     return drop_tail(blocks)
 
 
-def _walk(node, blocks: list[Block], depth: int) -> None:
-    from bs4 import NavigableString, Tag
+def _main(tree):
+    """The article of a page: <article>, <main>, role=main, else the body."""
+    for query in ("//article", "//main", "//*[@role='main']", "//body"):
+        found = tree.xpath(query)
+        if found:
+            return found[0]
+    return tree
 
-    loose: list[str] = []
+
+def _walk(node, blocks: list[Block], depth: int) -> None:
+    loose: list[str] = [node.text or ""]
 
     def flush() -> None:
         if "".join(loose).strip():
             _add(blocks, "paragraph", "".join(loose), 0, False)
         loose.clear()
 
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                continue
-            loose.append(str(child))
+    for child in node:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag:  # a comment or processing instruction: only its tail is text
+            loose.append(child.tail or "")
             continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name
-        if name and re.fullmatch(r"h[1-6]", name):
+        if tag in _HEADINGS:
             flush()
-            _add(blocks, "heading", _text(child), int(name[1]), False)
-        elif name in ("ul", "ol"):
+            _add(blocks, "heading", child.text_content(), _HEADINGS[tag], False)
+        elif tag in ("ul", "ol"):
             flush()
-            for item in child.find_all("li", recursive=False):
-                nested = item.find_all(["ul", "ol"], recursive=False)
-                for sub in nested:
-                    sub.extract()
-                _add(blocks, "item", _text(item), depth, False)
-                for sub in nested:
-                    _walk(_wrap(sub), blocks, depth + 1)
-        elif name in _BLOCK_TAGS:
+            _walk_list(child, blocks, depth)
+        elif tag in _PARAGRAPHS:
             flush()
-            if _BLOCK_TAGS[name]:
-                _add(blocks, _BLOCK_TAGS[name], _text(child), 0, False)
-        elif name == "br":
+            _add(blocks, "paragraph", child.text_content(), 0, False)
+        elif tag == "br":
             flush()
-        elif name == "table":
-            flush()  # data tables do not read as sentences
-        elif child.find(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "ul", "ol", "blockquote"]):
+        elif tag in _CONTAINERS and any(isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants()):
             flush()
             _walk(child, blocks, depth)
         else:
-            loose.append(_text(child))
+            loose.append(child.text_content())
+        loose.append(child.tail or "")
     flush()
 
 
-_SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
-
-
-def _text(tag) -> str:
-    """A tag's text with spaces where the page shows them: "on <b>phones</b>." stays "on phones."."""
-    from bs4 import NavigableString
-
-    for inner in tag.find_all(_SPACED):
-        inner.insert_after(NavigableString(" "))
-    return tag.get_text()
-
-
-def _wrap(list_tag):
-    """A lone nested list, walked as the content of a container."""
-    from bs4 import BeautifulSoup
-
-    holder = BeautifulSoup("<div></div>", "lxml").div
-    holder.append(list_tag)
-    return holder
+def _walk_list(node, blocks: list[Block], depth: int) -> None:
+    for item in node:
+        if not isinstance(item.tag, str) or item.tag != "li":
+            continue
+        nested = [sub for sub in item if isinstance(sub.tag, str) and sub.tag in ("ul", "ol")]
+        for sub in nested:
+            sub.getparent().remove(sub)
+        _add(blocks, "item", item.text_content(), depth, False)
+        for sub in nested:
+            _walk_list(sub, blocks, depth + 1)

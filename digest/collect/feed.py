@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +33,7 @@ class FeedRead:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     status: str | None = None  # set when the reader knows better than ok/empty/failed
+    parser: str = "feedparser"
 
 
 def read_feed_file(name: str, path: Path) -> FeedRead:
@@ -43,10 +45,20 @@ def read_feed_file(name: str, path: Path) -> FeedRead:
     return parse_feed(name, data, base_url=None, headers={"content-type": "application/xml"})
 
 
-def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None = None) -> FeedRead:
-    """Articles from the bytes of a feed; a malformed feed keeps what was recovered."""
+def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None = None,
+               fast: bool = True) -> FeedRead:
+    """Articles from the bytes of a feed; a malformed feed keeps what was recovered.
+
+    Well-formed XML with its encoding declared goes through fastfeedparser
+    (25x faster); everything else, and anything it fails on, through
+    feedparser, the reference for recovering what broken feeds hold.
+    """
     if data.lstrip()[:1] == b"{":
         return _parse_json_feed(name, data)
+    if fast and _fast_path_fits(data, headers or {}):
+        read = _parse_fast(name, data)
+        if read is not None:
+            return read
     response = {"content-location": base_url} if base_url else {}
     # Feed HTML is turned into text by our own cleaner, so feedparser's sanitizer is wasted work.
     parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
@@ -71,13 +83,77 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
+_DECLARED_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([\w.-]+)["']""")
+_CHARSET_RE = re.compile(r"charset=[\"']?([\w.-]+)", re.IGNORECASE)
+
+
+def _fast_path_fits(data: bytes, headers: dict[str, str]) -> bool:
+    """Well-formed XML whose bytes say their own encoding: nothing for feedparser to repair."""
+    declared = _DECLARED_RE.match(data[:200])
+    header = _CHARSET_RE.search(headers.get("content-type", ""))
+    encoding = (declared.group(1).decode("ascii") if declared else "utf-8").lower()
+    if header and header.group(1).lower() != encoding:
+        return False  # the HTTP charset and the document disagree: feedparser decides
+    if not data.isascii() and (encoding in ("utf-8", "utf8")) != _is_utf8(data):
+        return False  # declared one charset, written in another: feedparser repairs the mojibake
+    try:
+        from lxml import etree
+
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except Exception:  # noqa: BLE001 - any parse problem sends the feed to feedparser
+        return False
+    return True
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_fast(name: str, data: bytes) -> FeedRead | None:
+    try:
+        import fastfeedparser
+
+        parsed = fastfeedparser.parse(data)
+    except Exception:  # noqa: BLE001 - feedparser gets its turn
+        return None
+    if not parsed.entries:
+        return None
+    read = FeedRead(entries=len(parsed.entries), parser="fastfeedparser")
+    site = parsed.feed.get("link") or ""
+    for entry in parsed.entries:
+        entry["published_parsed"] = _iso_struct(entry.get("published"))
+        entry["updated_parsed"] = _iso_struct(entry.get("updated"))
+        article = _article(name, entry, site)
+        if article is not None:
+            read.articles.append(article)
+    return read
+
+
+def _iso_struct(text: Any):
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).timetuple()
+
+
 def _reason(exc: Any) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
 
 
 def _article(name: str, entry: Any, site: str = "") -> Article | None:
-    link = urljoin(site, entry.get("link") or "") if site.startswith(("http://", "https://")) else entry.get("link") or ""
+    link = entry.get("link") or ""
+    if link and site.startswith(("http://", "https://")):
+        link = urljoin(site, link)
     url = canonical_url(link) if link.startswith(("http://", "https://")) else None
     html = ""
     if entry.get("content"):
@@ -137,25 +213,13 @@ def _parse_json_feed(name: str, data: bytes) -> FeedRead:
             "author": (item.get("author") or {}).get("name") or next(
                 (a.get("name") for a in item.get("authors", []) if isinstance(a, dict)), None),
             "tags": [{"term": t} for t in item.get("tags", []) if isinstance(t, str)],
-            "published_parsed": _json_date(item.get("date_published")),
-            "updated_parsed": _json_date(item.get("date_modified")),
+            "published_parsed": _iso_struct(item.get("date_published")),
+            "updated_parsed": _iso_struct(item.get("date_modified")),
         }
         article = _article(name, feedparser.FeedParserDict(entry))
         if article is not None:
             result.articles.append(article)
     return result
-
-
-def _json_date(text: Any):
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).timetuple()
 
 
 __all__ = ["Block", "FeedRead", "parse_feed", "read_feed_file"]

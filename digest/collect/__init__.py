@@ -5,8 +5,10 @@ went wrong, and `collect()` records a `SourceStats` line per source.
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,15 +54,13 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
     they come.
     """
     result = Collection()
-    remote = [s.location for s in config.sources if s.kind == "feed" and s.is_url]
-    fetched = {}
+    remote = [s for s in config.sources if s.kind == "feed" and s.is_url]
+    reads: dict[str, FeedRead] = {}
     if remote:
-        known = state.feed_validators(remote) if state else {}
-        fetched = fetch_all(remote, {url: Validators(*pair) for url, pair in known.items()}, limits, progress)
-        result.fetched = list(fetched.values())
+        reads, result.fetched = _read_remote(remote, state, limits, progress)
     for source in config.sources:
-        if source.location in fetched:
-            read = from_fetched(source, fetched[source.location], state)
+        if source.location in reads:
+            read = reads[source.location]
             where = source.location
         else:
             read = READERS[source.kind](source, config.root)
@@ -76,7 +76,50 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
     return result
 
 
-def from_fetched(source: SourceConfig, answer: Fetched, state: State | None) -> FeedRead:
+def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limits,
+                 progress: Callable[[Fetched], None] | None) -> tuple[dict[str, FeedRead], list[Fetched]]:
+    """Fetch every feed at once; each is parsed as soon as it arrives, on every core."""
+    names = {s.location: s.name for s in sources}
+    known = state.feed_validators(names) if state else {}
+    with Parsers(len(names)) as parsers:
+        def arrived(answer: Fetched) -> None:
+            if answer.status == "ok":
+                parsers.submit(answer.url, names[answer.url], answer)
+            if progress:
+                progress(answer)
+
+        fetched = fetch_all(list(names), {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        reads = {s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
+                 for s in sources if s.location in fetched}
+    return reads, list(fetched.values())
+
+
+class Parsers:
+    """Feed parsing beside the fetching: worker processes for many feeds, inline for a few."""
+
+    def __init__(self, feeds: int):
+        workers = min(os.cpu_count() or 1, 4)
+        self.pool = ProcessPoolExecutor(workers) if feeds >= 8 and workers > 1 else None
+        self.jobs: dict[str, Future | FeedRead] = {}
+
+    def __enter__(self) -> Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, url: str, name: str, answer: Fetched) -> None:
+        args = (name, answer.body, answer.final_url, answer.headers)
+        self.jobs[url] = self.pool.submit(parse_feed, *args) if self.pool else parse_feed(*args)
+
+    def result(self, url: str) -> FeedRead | None:
+        job = self.jobs.get(url)
+        return job.result() if isinstance(job, Future) else job
+
+
+def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,
+                 parsed: FeedRead | None = None) -> FeedRead:
     """Articles from what the server said: new bytes, 'not modified', or an error."""
     if answer.status == "failed":
         return FeedRead(error=answer.error)
@@ -88,7 +131,7 @@ def from_fetched(source: SourceConfig, answer: Fetched, state: State | None) -> 
             return FeedRead(articles=cache.load(articles, source.name), entries=entries, warnings=moved,
                             status="not-modified")
         return FeedRead(error="answered 304 Not Modified, but nothing is stored for it")
-    read = parse_feed(source.name, answer.body, base_url=answer.final_url, headers=answer.headers)
+    read = parsed or parse_feed(source.name, answer.body, base_url=answer.final_url, headers=answer.headers)
     read.warnings[:0] = moved
     if state is not None and read.error is None:
         state.store_feed(source.location, answer.headers.get("etag"), answer.headers.get("last-modified"),

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Article, Block
-from .clean import html_to_blocks, is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
+from .clean import is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
 from .frontmatter import split_front_matter
+from .page import page_to_blocks
 
 
 class UnreadableFile(Exception):
@@ -115,31 +116,37 @@ def read_html_bytes(data: bytes, name: str, path: Path | None = None) -> Documen
     head = data[:4096].decode("ascii", errors="replace")
     charset = re.search(r"""<meta[^>]+charset=["']?([\w-]+)""", head, re.IGNORECASE)
     html = decode(data, charset.group(1) if charset else None)
-    meta = _html_meta(html)
-    blocks, found = _take_metadata(html_to_blocks(html))
+    blocks, extracted = page_to_blocks(html)
+    meta = {**extracted, **_html_meta(html)}  # the page's own <meta> tags win
+    blocks, found = _take_metadata(blocks)
     return _document(meta, found, blocks, path or Path(name))
 
 
 def _html_meta(html: str) -> dict[str, Any]:
-    from bs4 import BeautifulSoup
+    """Title, author, date and keywords from a page's own tags (h1, <meta>, <time>)."""
+    import lxml.html
+    from lxml import etree
 
-    soup = BeautifulSoup(html[:200_000], "lxml")
-    meta: dict[str, Any] = {}
+    try:
+        tree = lxml.html.fromstring(html[:500_000])
+    except (etree.ParserError, ValueError):
+        return {}
 
     def content(*names: str) -> str | None:
         for name in names:
-            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-            if tag and tag.get("content", "").strip():
-                return tag["content"].strip()
+            for tag in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]'):
+                if tag.get("content", "").strip():
+                    return tag.get("content").strip()
         return None
 
-    title = content("og:title", "twitter:title") or (soup.title.get_text(strip=True) if soup.title else None)
-    h1 = soup.find("h1")
-    meta["title"] = h1.get_text(" ", strip=True) if h1 and h1.get_text(strip=True) else title
-    meta["author"] = content("author", "article:author", "dc.creator", "parsely-author")
-    time_tag = soup.find("time", attrs={"datetime": True})
-    meta["date"] = content("article:published_time", "date", "dc.date", "pubdate") or (
-        time_tag["datetime"] if time_tag else None)
+    h1 = next((h.text_content().strip() for h in tree.iter("h1") if h.text_content().strip()), None)
+    title = tree.findtext(".//title")
+    meta: dict[str, Any] = {
+        "title": h1 or content("og:title", "twitter:title") or (title.strip() if title else None),
+        "author": content("author", "article:author", "dc.creator", "parsely-author"),
+        "date": content("article:published_time", "date", "dc.date", "pubdate")
+        or next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None),
+    }
     keywords = content("keywords", "article:tag")
     if keywords:
         meta["tags"] = [k.strip() for k in keywords.split(",") if k.strip()]

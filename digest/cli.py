@@ -221,7 +221,7 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
       digest collect --week 2024-W17 --json
     """
     from .collect import collect
-    from .collect.window import merge_same, select_for_issue
+    from .collect.window import dedupe, select_for_issue
     from .models import Digest
     from .state import State
     from .week import Week
@@ -232,7 +232,7 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
         collection = collect(config, state)
         for line in collection.warnings:
             warn(line)
-        articles = select_for_issue(merge_same(collection.articles), week, state)
+        articles = select_for_issue(dedupe(collection.articles), week, state)
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
     for article, data in zip(articles, model["articles"]):

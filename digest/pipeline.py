@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .collect import collect
 from .collect import summary as feed_summary
-from .collect.window import merge_same, select_for_issue
+from .collect.window import dedupe, select_for_issue
 from .config import Config
 from .models import Digest, replace
 from .render import render_issue
@@ -41,7 +41,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     week = week or Week.last_complete()
     with State(config.state) as state:
         collection = collect(config, state, progress=progress)
-        articles = select_for_issue(merge_same(collection.articles), week, state, now=now)
+        articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
         if not articles:
             return BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings,
                                feeds=feed_summary(collection), fetched=collection.fetched)

@@ -74,3 +74,18 @@ def test_trend_history_feeds_momentum(state):
     state.record_trends("2024-W17", [("agent", "Agents", 5)])
     assert state.trend_history(before="2024-W18") == [{"agent": 5}, {"agent": 2}]
     assert state.trend_history(before="2024-W17") == [{"agent": 2}]
+
+
+def test_near_identical_text_from_two_feeds_is_one_article_citing_both():
+    from digest.collect.dedupe import merge_near_duplicates
+
+    story = ("The lab released a small language model that runs on phones. It answers in under "
+             "100 milliseconds and keeps private data on the device. Quantization to 4 bits made it fit. ") * 3
+    first = make_article("url:https://a.example/x", story, source="Wire", url="https://a.example/x")
+    copy = make_article("url:https://b.example/y", story + " Via our partners.", source="Mirror",
+                        url="https://b.example/y")
+    other = make_article("url:https://c.example/z", "A different story about agents that book trips. " * 5,
+                         source="Blog", url="https://c.example/z")
+    merged = merge_near_duplicates([first, copy, other])
+    assert [a.id for a in merged] == [first.id, other.id]
+    assert merged[0].sources == ("Wire", "Mirror")

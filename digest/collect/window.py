@@ -27,6 +27,13 @@ def merge_same(articles: Sequence[Article]) -> list[Article]:
     return list(merged.values())
 
 
+def dedupe(articles: Sequence[Article]) -> list[Article]:
+    """One article per story: the same canonical URL, then near-identical text."""
+    from .dedupe import merge_near_duplicates
+
+    return merge_near_duplicates(merge_same(articles))
+
+
 def select_for_issue(articles: Sequence[Article], week: Week, state: State,
                      now: datetime | None = None) -> list[Article]:
     """The articles of `week`'s issue, in a stable order."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .collect import collect
 from .collect import summary as feed_summary
+from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
 from .models import Digest, replace
@@ -42,6 +43,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     with State(config.state) as state:
         collection = collect(config, state, progress=progress)
         articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
+        articles, page_warnings = fill_full_text(articles, config.sources, state)
+        collection.warnings.extend(page_warnings)
         if not articles:
             return BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings,
                                feeds=feed_summary(collection), fetched=collection.fetched)

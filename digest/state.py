@@ -21,6 +21,11 @@ CREATE TABLE IF NOT EXISTS articles (
     title      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_issue ON articles(issue);
+CREATE TABLE IF NOT EXISTS pages (
+    url        TEXT PRIMARY KEY,
+    blocks     TEXT NOT NULL,         -- the extracted full text, as JSON blocks
+    fetched_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS trends (
     issue    TEXT NOT NULL,
     key      TEXT NOT NULL,       -- normalised name, stable across issues
@@ -124,6 +129,21 @@ class State:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
                             (url, etag, last_modified, entries, articles, stamp))
+
+    def pages(self, urls: Iterable[str]) -> dict[str, str]:
+        """Full text already extracted, by URL."""
+        urls = list(urls)
+        found = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT url, blocks FROM pages WHERE url IN ({marks})", chunk))
+        return found
+
+    def store_page(self, url: str, blocks: str, now: datetime | None = None) -> None:
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (url, blocks, stamp))
 
     # Trend history --------------------------------------------------------
 

@@ -93,6 +93,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, (FEEDS / "truncated.xml").read_bytes(), xml)
         elif path == "/feed.json":
             self.send(200, (FEEDS / "feed.json").read_bytes(), {"Content-Type": "application/feed+json"})
+        elif path == "/article.html":
+            self.send(200, (Path(__file__).parent / "fixtures" / "local" / "saved_page.html").read_bytes(),
+                      {"Content-Type": "text/html; charset=utf-8"})
         elif path == "/mirror.xml":  # the same story as /ok.xml's first entry, through another feed
             self.send(200, rss("Mirror", "https://labnotes.example.org/2024/11/phones?utm_source=mirror"), xml)
         else:
@@ -199,3 +202,25 @@ def test_the_same_story_through_two_feeds_is_one_article(server, tmp_path):
     phones = [a for a in articles if a.url == "https://labnotes.example.org/2024/11/phones"]
     assert len(phones) == 1
     assert phones[0].sources == ("Feed /ok.xml", "Feed /mirror.xml")
+
+
+def test_teasers_get_the_full_text_of_their_page_once(server, tmp_path):
+    from builders import make_article
+
+    from digest.collect.fulltext import fill_full_text
+    from digest.config import SourceConfig
+
+    teaser = make_article("url:t", "Agents at work, a short teaser.", source="Feed", url=server + "/article.html")
+    long_enough = make_article("url:l", "word " * 200, source="Feed", url=server + "/missing.xml")
+    sources = [SourceConfig("Feed", "feed", server + "/teaser.xml", "auto")]
+    with State(tmp_path / "state.sqlite") as state:
+        filled, warnings = fill_full_text([teaser, long_enough], sources, state, FAST)
+        assert warnings == []
+        assert "Companies now let agents file expense reports" in filled[0].text
+        assert filled[1] is long_enough  # not a teaser: its page is never fetched
+        hits = HITS["/article.html"]
+        again, _ = fill_full_text([teaser], sources, state, FAST)
+    assert again[0].text == filled[0].text and HITS["/article.html"] == hits  # kept in state
+    never = [SourceConfig("Feed", "feed", server + "/teaser.xml", "never")]
+    with State(tmp_path / "other.sqlite") as state:
+        assert fill_full_text([teaser], never, state, FAST)[0][0] is teaser

@@ -83,8 +83,11 @@ def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limit
     known = state.feed_validators(names) if state else {}
     with Parsers(len(names)) as parsers:
         def arrived(answer: Fetched) -> None:
+            # Work while the other feeds are still on the wire: parse new bytes, load stored articles.
             if answer.status == "ok":
                 parsers.submit(answer.url, names[answer.url], answer)
+            elif answer.status == "not-modified" and state is not None:
+                parsers.jobs[answer.url] = _from_state(names[answer.url], answer, state)
             if progress:
                 progress(answer)
 
@@ -92,6 +95,13 @@ def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limit
         reads = {s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
                  for s in sources if s.location in fetched}
     return reads, list(fetched.values())
+
+
+def _parse_for_cache(name: str, data: bytes, url: str, headers: dict[str, str]) -> FeedRead:
+    """Parse, and serialise for the state file while still in the worker."""
+    read = parse_feed(name, data, base_url=url, headers=headers)
+    read.cached = cache.dump(read.articles)
+    return read
 
 
 class Parsers:
@@ -111,11 +121,20 @@ class Parsers:
 
     def submit(self, url: str, name: str, answer: Fetched) -> None:
         args = (name, answer.body, answer.final_url, answer.headers)
-        self.jobs[url] = self.pool.submit(parse_feed, *args) if self.pool else parse_feed(*args)
+        self.jobs[url] = self.pool.submit(_parse_for_cache, *args) if self.pool else _parse_for_cache(*args)
 
     def result(self, url: str) -> FeedRead | None:
         job = self.jobs.get(url)
         return job.result() if isinstance(job, Future) else job
+
+
+def _from_state(name: str, answer: Fetched, state: State | None) -> FeedRead:
+    """A 304: the articles stored last time, no parsing."""
+    stored = state.cached_feed(answer.url) if state else None
+    if stored is None:
+        return FeedRead(error="answered 304 Not Modified, but nothing is stored for it")
+    entries, articles = stored
+    return FeedRead(articles=cache.load(articles, name), entries=entries, status="not-modified")
 
 
 def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,
@@ -125,17 +144,14 @@ def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,
         return FeedRead(error=answer.error)
     moved = [f"moved permanently to {answer.moved_to}: update sources.yaml"] if answer.moved_to else []
     if answer.status == "not-modified":
-        stored = state.cached_feed(source.location) if state else None
-        if stored is not None:
-            entries, articles = stored
-            return FeedRead(articles=cache.load(articles, source.name), entries=entries, warnings=moved,
-                            status="not-modified")
-        return FeedRead(error="answered 304 Not Modified, but nothing is stored for it")
+        read = parsed or _from_state(source.name, answer, state)
+        read.warnings[:0] = moved
+        return read
     read = parsed or parse_feed(source.name, answer.body, base_url=answer.final_url, headers=answer.headers)
     read.warnings[:0] = moved
     if state is not None and read.error is None:
         state.store_feed(source.location, answer.headers.get("etag"), answer.headers.get("last-modified"),
-                         read.entries, cache.dump(read.articles))
+                         read.entries, read.cached or cache.dump(read.articles))
     return read
 
 

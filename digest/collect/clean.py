@@ -207,8 +207,9 @@ def _looks_like_title(line: str) -> bool:
     return 0 < len(words) <= 12 and not line.endswith((".", ",", ";", "!")) and line[:1].isupper()
 
 
-def _add(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False) -> None:
-    text = normalize(strip_credits(_inline(text)))
+def _add(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False,
+         markdown: bool = True) -> None:
+    text = normalize(strip_credits(_inline(text) if markdown else text))
     if not text or (is_boilerplate(text) and not is_tail_marker(text)):
         return
     if guess and alone and kind == "paragraph" and _looks_like_title(text) and not text.endswith(":"):
@@ -295,7 +296,7 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
 
     def flush() -> None:
         if "".join(loose).strip():
-            _add(blocks, "paragraph", "".join(loose), 0, False)
+            _add(blocks, "paragraph", "".join(loose), 0, False, markdown=False)
         loose.clear()
 
     for child in node:
@@ -305,13 +306,13 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             continue
         if tag in _HEADINGS:
             flush()
-            _add(blocks, "heading", child.text_content(), _HEADINGS[tag], False)
+            _add(blocks, "heading", child.text_content(), _HEADINGS[tag], False, markdown=False)
         elif tag in ("ul", "ol"):
             flush()
             _walk_list(child, blocks, depth)
         elif tag in _PARAGRAPHS:
             flush()
-            _add(blocks, "paragraph", child.text_content(), 0, False)
+            _add(blocks, "paragraph", child.text_content(), 0, False, markdown=False)
         elif tag == "br":
             flush()
         elif tag in _CONTAINERS and any(isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants()):
@@ -330,6 +331,6 @@ def _walk_list(node, blocks: list[Block], depth: int) -> None:
         nested = [sub for sub in item if isinstance(sub.tag, str) and sub.tag in ("ul", "ol")]
         for sub in nested:
             sub.getparent().remove(sub)
-        _add(blocks, "item", item.text_content(), depth, False)
+        _add(blocks, "item", item.text_content(), depth, False, markdown=False)
         for sub in nested:
             _walk_list(sub, blocks, depth + 1)

@@ -34,6 +34,7 @@ class FeedRead:
     error: str | None = None
     status: str | None = None  # set when the reader knows better than ok/empty/failed
     parser: str = "feedparser"
+    cached: str | None = None  # the articles as JSON for the state file, when already made
 
 
 def read_feed_file(name: str, path: Path) -> FeedRead:

@@ -63,3 +63,14 @@ def test_canonical_urls():
     assert canonical_url("HTTPS://Example.ORG:443/a/?utm_source=x&b=1&fbclid=2#top") == "https://example.org/a/?b=1"
     assert canonical_url("http://example.org") == "http://example.org/"
     assert canonical_url("http://example.org:8080/x?gclid=1") == "http://example.org:8080/x"
+
+
+def test_mojibake_is_repaired_where_the_bytes_allow_it(tmp_path):
+    garbled = "Caf\u00c3\u00a9 owners say it\u00e2\u20ac\u2122s the best week for small models."
+    path = tmp_path / "feed.xml"
+    path.write_text(f"<rss version='2.0'><channel><title>T</title><item><title>Caf\u00c3\u00a9 news</title>"
+                    f"<link>https://example.org/a</link><description>{garbled}</description></item></channel></rss>",
+                    encoding="utf-8")
+    article = read_feed_file("T", path).articles[0]
+    assert article.title == "Caf\u00e9 news"
+    assert article.text == "Caf\u00e9 owners say it\u2019s the best week for small models."

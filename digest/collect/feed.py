@@ -162,6 +162,8 @@ def _article(name: str, entry: Any, site: str = "") -> Article | None:
     html = html if len(html) >= len(entry.get("summary", "")) else entry.get("summary", "")
     blocks = tuple(html_to_blocks(html)) if "<" in html else tuple(text_to_blocks(html))
     title = _plain(entry.get("title", "")) or (blocks[0].text[:80] if blocks else "")
+    if _MOJIBAKE_RE.search(title) or any(_MOJIBAKE_RE.search(b.text) for b in blocks):
+        title, blocks = _repair(title), tuple(Block(b.kind, _repair(b.text), b.level) for b in blocks)
     if not title and not blocks:
         return None
     key = url or entry.get("id") or hashlib.sha256(f"{title}\n{html}".encode()).hexdigest()[:16]
@@ -175,6 +177,16 @@ def _article(name: str, entry: Any, site: str = "") -> Article | None:
         author=entry.get("author") or None,
         tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
     )
+
+
+# UTF-8 read as Latin-1/cp1252 somewhere upstream: "CafÃ©", "itâ€™s".
+_MOJIBAKE_RE = re.compile("[ÃÂ][\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153]")
+
+
+def _repair(text: str) -> str:
+    import ftfy
+
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
 
 
 def _plain(text: str) -> str:

@@ -56,7 +56,49 @@ def main() -> int:
             same += 1
     print(f"\n{len(rows)} feeds: {same} agree, {differ} differ; fast path used for {fast_used}")
     print(f"feedparser only {slow_seconds * 1000:.0f} ms, with the fast path {fast_seconds * 1000:.0f} ms")
-    return 0 if differ == 0 else 1
+    served = serve_and_collect(args.feeds, rows)
+    return 0 if differ == 0 and served else 1
+
+
+def serve_and_collect(folder: Path, rows: list[dict]) -> bool:
+    """The same feeds served over HTTP on 127.0.0.1 and collected as a newsletter would."""
+    import functools
+    import tempfile
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    import feedparser
+
+    from digest.collect import collect, summary
+    from digest.config import load_config
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp) / "sources.yaml"
+            config.write_text("newsletter: {title: Real feeds}\nsources:\n" + "".join(
+                f"  - {{name: 'feed {i}', feed: '{base}{row['path']}'}}\n" for i, row in enumerate(rows)))
+            collection = collect(load_config(config))
+    finally:
+        httpd.shutdown()
+    missing = []
+    for row, stats in zip(rows, collection.stats):
+        data = (folder / row["path"]).read_bytes()
+        expected = int(row["entries"]) if row["parse_status"] == "json" else len(feedparser.parse(data).entries)
+        if stats.entries != expected:
+            missing.append(f"{row['path']}: {stats.entries} entries, feedparser {expected} ({stats.error})")
+    print(f"\nserved on 127.0.0.1: {summary(collection)}; {len(collection.warnings)} warnings")
+    for line in collection.warnings:
+        print(f"  warning: {line}")
+    for line in missing:
+        print(f"  MISSING {line}")
+    return not missing
 
 
 if __name__ == "__main__":

@@ -1,72 +1,158 @@
-"""Front matter: YAML (`---`) or TOML (`+++`), read tolerantly.
+"""Front matter (YAML `---` or TOML `+++`) and the metadata values it holds.
 
-Real notes have typos (`title- My post` for `title: My post`): when the block
-does not parse, or parses without the keys we need, each line is read on its
-own as `key: value`, `key- value` or `key = value`, so the title survives.
+Real notes have typos (`title- My post` for `title: My post`) and unclosed
+fences. When the block does not parse, or parses without a key we need, each
+line is read on its own as `key: value`, `key- value` or `key = value`, so
+the title survives. Nothing here raises on bad input: the worst case is
+less metadata.
 """
 from __future__ import annotations
 
 import re
+import tomllib
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import yaml
 
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
 FENCES = {"---": "yaml", "+++": "toml"}
-KNOWN = ("title", "date", "published", "pubdate", "author", "authors", "tags", "categories", "keywords",
-         "description", "summary", "draft", "lastmod", "updated")
-_LINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
+KNOWN = frozenset({"title", "date", "published", "pubdate", "created", "author", "authors", "tags",
+                   "categories", "keywords", "description", "summary", "draft", "lastmod", "updated"})
+_OPEN_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+_LINE_RE = re.compile(r"^([A-Za-z_][\w-]*?)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
+_LIST_ITEM_RE = re.compile(r"^\s+-\s+(.+?)\s*$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PREFIX = r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?"
+_DATE_RES = (
+    re.compile(_PREFIX + r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})$", re.I),
+    re.compile(_PREFIX + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})$", re.I),
+    re.compile(_PREFIX + r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})$", re.I),
+)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """(metadata, body); metadata is {} when there is no front matter."""
-    stripped = text.lstrip("\ufeff\n\r ")
+    """(metadata with lower-case keys, body); ({}, text) when there is no front matter."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip("\n ")
+    opening = _OPEN_RE.match(stripped)
+    if opening is None:
+        return {}, text
     fence = stripped[:3]
-    if fence not in FENCES or not stripped[3:4] in ("\n", "\r"):
-        return {}, text
-    end = re.search(rf"^{re.escape(fence)}[ \t]*$", stripped[4:], re.MULTILINE)
-    if end is None:
-        return {}, text
-    block = stripped[4:4 + end.start()]
-    body = stripped[4 + end.end():]
-    return parse_block(block, FENCES[fence]), body
+    rest = stripped[opening.end():]
+    closing = re.search(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*$", rest, re.MULTILINE)
+    if closing is not None:
+        block, body = rest[:closing.start()], rest[closing.end():]
+    else:
+        # An unclosed fence: the metadata is the run of lines up to the first blank one.
+        block, _, body = rest.partition("\n\n")
+    meta = parse_block(block, FENCES[fence])
+    if not meta:
+        return {}, text  # a horizontal rule, not front matter: keep the text whole
+    return meta, body
 
 
 def parse_block(block: str, kind: str) -> dict[str, Any]:
+    """The keys of one front-matter block, parsed strictly, then filled in line by line."""
     data: dict[str, Any] = {}
     try:
         parsed = yaml.safe_load(block) if kind == "yaml" else tomllib.loads(block)
-        if isinstance(parsed, dict):
-            data = {str(k).lower(): v for k, v in parsed.items()}
-    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError):
-        pass
-    # Fill what the parser missed (or misread) from a line-by-line reading.
-    for key, value in _lines(block).items():
-        if key not in data or not _usable(data[key]):
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, TypeError):
+        parsed = None
+    if isinstance(parsed, dict):
+        data = {str(k).lower(): v for k, v in parsed.items()}
+    for key, value in _read_lines(block).items():
+        if _empty(data.get(key)):
             data[key] = value
     return data
 
 
-def _lines(block: str) -> dict[str, Any]:
+def _read_lines(block: str) -> dict[str, Any]:
+    """`key: value` lines of the known keys, read one by one; `- item` lines make a list."""
     found: dict[str, Any] = {}
-    for line in block.splitlines():
+    key = None
+    for line in block.split("\n"):
+        item = _LIST_ITEM_RE.match(line)
+        if item and key and isinstance(found.get(key), list):
+            found[key].append(_unquote(item.group(1)))
+            continue
         match = _LINE_RE.match(line)
-        if not match:
+        key = match.group(1).lower() if match else None
+        if key not in KNOWN or key in found:
+            key = None
             continue
-        key, value = match.group(1).lower(), match.group(2)
-        if key not in KNOWN or key in found or not value:
-            continue
-        value = value.strip().strip("'\"")
+        value = match.group(2)
         if value.startswith("[") and value.endswith("]"):
-            found[key] = [v.strip().strip("'\"") for v in value[1:-1].split(",") if v.strip()]
+            found[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
         else:
-            found[key] = value
-    return found
+            found[key] = _unquote(value) if value else []
+    return {k: v for k, v in found.items() if not _empty(v)}
 
 
-def _usable(value: Any) -> bool:
-    return value not in (None, "", [], {})
+def _unquote(value: str) -> str:
+    return value.strip().strip("'\"").strip()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+# --- Values -----------------------------------------------------------------
+
+def parse_date(value: Any) -> datetime | None:
+    """A date from front matter, a meta tag or a date line, as an aware datetime.
+
+    Dates without a time zone are taken as UTC; anything unparseable is None.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if not isinstance(value, str) or not 6 <= len(value.strip()) <= 60:
+        return None
+    text = value.strip()
+    try:
+        return parse_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    for pattern in _DATE_RES:
+        if (match := pattern.match(text)) is not None:
+            return _from_parts(match.groupdict())
+    if "," in text or text[-5:].strip().isdigit():  # RFC 2822, as feeds and mail write them
+        try:
+            return parse_date(parsedate_to_datetime(text))
+        except (TypeError, ValueError, IndexError):
+            pass
+    return None
+
+
+def _from_parts(parts: dict[str, str | None]) -> datetime | None:
+    if parts.get("mon"):
+        month = int(parts["mon"] or 0)
+    else:
+        name = (parts.get("month") or "").lower()
+        month = _MONTHS.index(name[:3]) + 1 if name[:3] in _MONTHS else 0
+    try:
+        return datetime(int(parts["year"] or 0), month, int(parts["day"] or 0), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar or a list of names (`authors: [A, B]`) as one string; None when empty."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v.get("name", "") if isinstance(v, dict) else v).strip() for v in value)
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text.strip(", ") or None
+
+
+def as_tags(value: Any) -> tuple[str, ...]:
+    """Tags from a list or a comma-separated string, de-duplicated, order kept."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)):
+        return ()
+    tags = (" ".join(str(v).split()) for v in value if v is not None)
+    return tuple(dict.fromkeys(t for t in tags if t))

@@ -6,20 +6,23 @@ each stage is a plain function over plain data.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .collect import collect
 from .collect import summary as feed_summary
+from .collect.fetch import Fetched
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
-from .models import Digest, replace
-from .render import render_issue
+from .models import Article, Digest, SourceStats, replace
+from .render import Rendered, render_issue
 from .render.output import write_issue
 from .state import State
-from .summarize import Explanation, summarize_week
+from .summarize import Explanation, WeekSummary, summarize_week
 from .summarize.trends import trend_key
 from .week import Week
 
@@ -34,59 +37,67 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     explanations: list[Explanation] = field(default_factory=list)
     feeds: str | None = None  # "48 feeds: 45 ok, 2 not modified, 1 failed"
-    fetched: list = field(default_factory=list)
+    fetched: list[Fetched] = field(default_factory=list)
 
 
 def build(config: Config, week: Week | None = None, output: Path | None = None,
-          now: datetime | None = None, progress=None) -> BuildResult:
+          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None) -> BuildResult:
+    """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
     week = week or Week.last_complete()
     with State(config.state) as state:
         collection = collect(config, state, progress=progress)
         articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
         articles, page_warnings = fill_full_text(articles, config.sources, state)
-        collection.warnings.extend(page_warnings)
+        result = BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings + page_warnings,
+                             feeds=feed_summary(collection), fetched=collection.fetched)
         if not articles:
-            return BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings,
-                               feeds=feed_summary(collection), fetched=collection.fetched)
-        summary = summarize_week(
-            articles,
-            [(t.name, t.keywords) for t in config.trends],
-            max_trends=config.max_trends,
-            bullets=config.bullets,
-            weights=config.summarizer,
-            history=state.trend_history(before=week.label),
-            theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
-        )
-        used = _used_per_source(articles)
-        digest = Digest(
-            title=config.title,
-            week=week.label,
-            start=week.start,
-            end=week.end,
-            trends=tuple(summary.trends),
-            articles=tuple(articles),
-            sources=tuple(replace(s, used=used.get(s.name, 0)) for s in collection.stats),
-            warnings=tuple(collection.warnings),
-            newsletter=dict(config.newsletter),
-        )
-        rendered = render_issue(digest, template_dirs=[config.templates])
-        folder = write_issue((output or config.output) / week.label, {
-            "digest.html": rendered.html,
-            "digest.txt": rendered.text,
-            "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
-            "digest.eml": rendered.eml,
-        })
-        # Only once the issue is on disk: a failed build must not use up articles.
-        state.assign(week.label, [a.id for a in articles])
-        state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends])
-    return BuildResult(week=week, folder=folder, digest=digest, warnings=collection.warnings,
-                       explanations=summary.explanations, feeds=feed_summary(collection),
-                       fetched=collection.fetched)
+            return result
+        summary = summarize(config, articles, state, week)
+        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
+        result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
+        remember(state, week, articles, summary)
+    result.explanations = summary.explanations
+    return result
 
 
-def _used_per_source(articles) -> dict[str, int]:
-    used: dict[str, int] = {}
-    for article in articles:
-        for source in article.sources:
-            used[source] = used.get(source, 0) + 1
-    return used
+def summarize(config: Config, articles: list[Article], state: State, week: Week) -> WeekSummary:
+    return summarize_week(
+        articles,
+        [(t.name, t.keywords) for t in config.trends],
+        max_trends=config.max_trends,
+        bullets=config.bullets,
+        weights=config.summarizer,
+        history=state.trend_history(before=week.label),
+        theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
+    )
+
+
+def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,
+                stats: list[SourceStats], warnings: list[str]) -> Digest:
+    used: Counter[str] = Counter(source for article in articles for source in article.sources)
+    return Digest(
+        title=config.title,
+        week=week.label,
+        start=week.start,
+        end=week.end,
+        trends=tuple(summary.trends),
+        articles=tuple(articles),
+        sources=tuple(replace(s, used=used[s.name]) for s in stats),
+        warnings=tuple(warnings),
+        newsletter=dict(config.newsletter),
+    )
+
+
+def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
+    return write_issue(output / digest.week, {
+        "digest.html": rendered.html,
+        "digest.txt": rendered.text,
+        "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
+        "digest.eml": rendered.eml,
+    })
+
+
+def remember(state: State, week: Week, articles: list[Article], summary: WeekSummary) -> None:
+    """Only once the issue is on disk: a failed build must not use up articles."""
+    state.assign(week.label, [a.id for a in articles])
+    state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends])

@@ -77,26 +77,20 @@ class State:
                 [(id_, stamp, source, title) for id_, source, title in articles],
             )
 
+    def _rows(self, select: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """`SELECT ... WHERE key IN (...)` for any number of keys, in chunks SQLite accepts."""
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            yield from self.db.execute(select.format(marks=",".join("?" * len(chunk))), chunk)
+
     def issues_of(self, ids: Iterable[str]) -> dict[str, str | None]:
         """The issue each known article went into (None: not yet in any)."""
-        ids = list(ids)
-        result: dict[str, str | None] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for id_, issue in self.db.execute(f"SELECT id, issue FROM articles WHERE id IN ({marks})", chunk):
-                result[id_] = issue
-        return result
+        return dict(self._rows("SELECT id, issue FROM articles WHERE id IN ({marks})", ids))
 
     def first_seen(self, ids: Iterable[str]) -> dict[str, datetime]:
-        ids = list(ids)
-        result = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for id_, stamp in self.db.execute(f"SELECT id, first_seen FROM articles WHERE id IN ({marks})", chunk):
-                result[id_] = datetime.fromisoformat(stamp)
-        return result
+        rows = self._rows("SELECT id, first_seen FROM articles WHERE id IN ({marks})", ids)
+        return {id_: datetime.fromisoformat(stamp) for id_, stamp in rows}
 
     def assign(self, issue: str, ids: Iterable[str]) -> None:
         """Record that these articles are in `issue`, and only these."""
@@ -108,15 +102,8 @@ class State:
 
     def feed_validators(self, urls: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
         """(ETag, Last-Modified) last seen for each URL that has them."""
-        urls = list(urls)
-        found = {}
-        for start in range(0, len(urls), 500):
-            chunk = urls[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for url, etag, modified in self.db.execute(
-                    f"SELECT url, etag, last_modified FROM feeds WHERE url IN ({marks})", chunk):
-                found[url] = (etag, modified)
-        return found
+        rows = self._rows("SELECT url, etag, last_modified FROM feeds WHERE url IN ({marks})", urls)
+        return {url: (etag, modified) for url, etag, modified in rows}
 
     def cached_feed(self, url: str) -> tuple[int, str] | None:
         """(entries, articles JSON) stored for a feed, for a 304."""
@@ -132,13 +119,7 @@ class State:
 
     def pages(self, urls: Iterable[str]) -> dict[str, str]:
         """Full text already extracted, by URL."""
-        urls = list(urls)
-        found = {}
-        for start in range(0, len(urls), 500):
-            chunk = urls[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT url, blocks FROM pages WHERE url IN ({marks})", chunk))
-        return found
+        return dict(self._rows("SELECT url, blocks FROM pages WHERE url IN ({marks})", urls))
 
     def store_page(self, url: str, blocks: str, now: datetime | None = None) -> None:
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")

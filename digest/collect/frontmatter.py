@@ -22,6 +22,7 @@ KNOWN = frozenset({"title", "date", "published", "pubdate", "created", "author",
 _OPEN_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _LINE_RE = re.compile(r"^([A-Za-z_][\w-]*?)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s+-\s+(.+?)\s*$")
+_RFC_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PREFIX = r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?"
 _DATE_RES = (
@@ -118,7 +119,7 @@ def parse_date(value: Any) -> datetime | None:
     for pattern in _DATE_RES:
         if (match := pattern.match(text)) is not None:
             return _from_parts(match.groupdict())
-    if "," in text or text[-5:].strip().isdigit():  # RFC 2822, as feeds and mail write them
+    if _RFC_RE.match(text):  # RFC 2822, as feeds and mail write them
         try:
             return parse_date(parsedate_to_datetime(text))
         except (TypeError, ValueError, IndexError):

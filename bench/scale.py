@@ -44,12 +44,16 @@ def week(eval_dir: Path, size: int):
     from digest.collect.clean import text_to_blocks
     from digest.models import Article
 
-    docs = corpus(eval_dir)
+    docs = [(title, text_to_blocks(text)) for title, text in corpus(eval_dir)]
     rng = random.Random(size)
     articles = []
     for i in range(size):
-        title, text = docs[rng.randrange(len(docs))]
-        articles.append(Article(id=f"a{i}", title=title, source=f"source-{i % 40}", blocks=tuple(text_to_blocks(text))))
+        # A resampled article: a dev article's title and most of its paragraphs, shuffled, so that
+        # copies are not identical (a real week has few exact duplicates; dedupe removes those).
+        title, blocks = docs[rng.randrange(len(docs))]
+        kept = [b for b in blocks if rng.random() < 0.8] or list(blocks)
+        rng.shuffle(kept)
+        articles.append(Article(id=f"a{i}", title=title, source=f"source-{i % 40}", blocks=tuple(kept)))
     return articles
 
 

@@ -123,7 +123,7 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
     # Only the best few can become bullets; the rest may still back them.
     leaders = max(60, 6 * count)
     groups: list[Candidate] = []
-    for rank, cand in enumerate(by_score):
+    for cand in by_score:
         entry = index.entries[cand.index]
         cand.supporters = {cand.index}
         home = None
@@ -135,7 +135,7 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
                 group.supporters.add(cand.index)  # backs the claim: cited, and still a bullet of its own
         if home is not None:
             home.supporters.add(cand.index)
-        elif rank < leaders:
+        elif len(groups) < leaders:
             groups.append(cand)
     for group in groups:
         articles = {index.entries[i].passage.article_id for i in group.supporters}

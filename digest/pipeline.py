@@ -15,6 +15,7 @@ from pathlib import Path
 from .collect import collect
 from .collect import summary as feed_summary
 from .collect.fetch import Fetched
+from .collect.dedupe import fingerprint
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
@@ -100,4 +101,5 @@ def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
 def remember(state: State, week: Week, articles: list[Article], summary: WeekSummary) -> None:
     """Only once the issue is on disk: a failed build must not use up articles."""
     state.assign(week.label, [a.id for a in articles])
+    state.store_prints(week.label, [(a.id, fingerprint(a)) for a in articles])
     state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends])

@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS pages (
     blocks     TEXT NOT NULL,         -- the extracted full text, as JSON blocks
     fetched_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS prints (
+    id     TEXT PRIMARY KEY,
+    issue  TEXT NOT NULL,
+    sample TEXT NOT NULL            -- sampled shingle hashes: finds the story again under a new URL
+);
+CREATE INDEX IF NOT EXISTS prints_issue ON prints(issue);
 CREATE TABLE IF NOT EXISTS trends (
     issue    TEXT NOT NULL,
     key      TEXT NOT NULL,       -- normalised name, stable across issues
@@ -97,6 +103,17 @@ class State:
         with self.db:
             self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
             self.db.executemany("UPDATE articles SET issue = ? WHERE id = ?", [(issue, id_) for id_ in ids])
+
+    def store_prints(self, issue: str, prints: Iterable[tuple[str, frozenset[int]]]) -> None:
+        """Remember what this issue's articles say, to know a story again under another URL."""
+        with self.db:
+            self.db.execute("DELETE FROM prints WHERE issue = ?", (issue,))
+            self.db.executemany("INSERT OR REPLACE INTO prints VALUES (?, ?, ?)",
+                                [(id_, issue, " ".join(map(str, sorted(sample)))) for id_, sample in prints])
+
+    def earlier_prints(self, before: str) -> list[tuple[str, frozenset[int]]]:
+        rows = self.db.execute("SELECT id, sample FROM prints WHERE issue < ?", (before,))
+        return [(id_, frozenset(int(h) for h in sample.split())) for id_, sample in rows]
 
     # Feeds: conditional GET -----------------------------------------------
 

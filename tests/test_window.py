@@ -89,3 +89,21 @@ def test_near_identical_text_from_two_feeds_is_one_article_citing_both():
     merged = merge_near_duplicates([first, copy, other])
     assert [a.id for a in merged] == [first.id, other.id]
     assert merged[0].sources == ("Wire", "Mirror")
+
+
+def test_a_story_an_earlier_issue_told_is_not_told_again_under_a_new_url(state):
+    from digest.collect.dedupe import fingerprint
+
+    story = ("The lab released a small language model that runs on phones and answers in milliseconds. "
+             "Quantization to four bits brought it down to under two gigabytes, small enough for mid-range "
+             "devices. Distillation from the large model recovered most of the quality lost by going small, "
+             "and serving costs fell by nine tenths because nothing leaves the device any more. The team says "
+             "private data now stays on the phone, and the assistant works on a plane without a network.")
+    old = feed_entry("old", 16)
+    old = type(old)(**{**{f: getattr(old, f) for f in old.__slots__}, "blocks": make_article("x", story).blocks})
+    state.store_prints("2024-W16", [(old.id, fingerprint(old))])
+    again = make_article("url:https://elsewhere.example/copy", story + "Reposted.", source="Mirror",
+                         url="https://elsewhere.example/copy",
+                         published=datetime(2024, 4, 24, tzinfo=timezone.utc))
+    fresh = feed_entry("fresh", 24)
+    assert [a.id for a in select_for_issue([again, fresh], W17, state, NOW)] == [fresh.id]

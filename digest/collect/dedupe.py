@@ -26,6 +26,28 @@ def fingerprint(article: Article) -> frozenset[int]:
     return frozenset(h for h in shingles if h % SAMPLE == 0)
 
 
+def _similar(a: frozenset[int], b: frozenset[int], threshold: float) -> bool:
+    return len(a & b) / len(a | b) >= threshold
+
+
+def already_told(articles: Sequence[Article], earlier: Sequence[tuple[str, frozenset[int]]],
+                 threshold: float = THRESHOLD) -> set[str]:
+    """Ids of articles whose text an earlier issue already carried (under another id)."""
+    holders: dict[int, list[int]] = defaultdict(list)
+    for k, (_, sample) in enumerate(earlier):
+        for h in sample:
+            holders[h].append(k)
+    told = set()
+    for article in articles:
+        sample = fingerprint(article)
+        if len(sample) < 3:
+            continue
+        candidates = {k for h in sample for k in holders.get(h, ())}
+        if any(earlier[k][0] != article.id and _similar(sample, earlier[k][1], threshold) for k in candidates):
+            told.add(article.id)
+    return told
+
+
 def merge_near_duplicates(articles: Sequence[Article], threshold: float = THRESHOLD) -> list[Article]:
     """Keep the first of each group of near-identical articles, citing all their sources."""
     prints = [fingerprint(a) for a in articles]
@@ -40,8 +62,8 @@ def merge_near_duplicates(articles: Sequence[Article], threshold: float = THRESH
         for h in sample:
             for j in holders[h]:
                 shared[j] += 1
-        match = next((j for j, n in sorted(shared.items(), key=lambda kv: -kv[1])
-                      if n / len(sample | prints[j]) >= threshold), None)
+        match = next((j for j, _ in sorted(shared.items(), key=lambda kv: -kv[1])
+                      if _similar(sample, prints[j], threshold)), None)
         if match is None:
             kept.append(i)
             for h in sample:

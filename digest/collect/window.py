@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from ..models import Article, replace
 from ..state import State
 from ..week import Week
+from .dedupe import already_told, merge_near_duplicates
 
 
 def merge_same(articles: Sequence[Article]) -> list[Article]:
@@ -29,8 +30,6 @@ def merge_same(articles: Sequence[Article]) -> list[Article]:
 
 def dedupe(articles: Sequence[Article]) -> list[Article]:
     """One article per story: the same canonical URL, then near-identical text."""
-    from .dedupe import merge_near_duplicates
-
     return merge_near_duplicates(merge_same(articles))
 
 
@@ -41,17 +40,18 @@ def select_for_issue(articles: Sequence[Article], week: Week, state: State,
     state.see(((a.id, a.source, a.title) for a in articles), now=now)
     issues = state.issues_of(a.id for a in articles)
     first_seen = state.first_seen(a.id for a in articles if a.published is None)
-    chosen = []
+    chosen, new = [], []
     for article in articles:
         issue = issues.get(article.id)
         if issue is not None:
             if issue == week.label:
                 chosen.append(article)
             continue
-        if article.path is not None:
-            chosen.append(article)
-        elif week.contains(article.published or first_seen.get(article.id, now)):
-            chosen.append(article)
+        if article.path is not None or week.contains(article.published or first_seen.get(article.id, now)):
+            new.append(article)
+    # The same story under a new URL: an earlier issue told it already.
+    told = already_told(new, state.earlier_prints(before=week.label)) if new else set()
+    chosen.extend(a for a in new if a.id not in told)
     return sorted(chosen, key=_order)
 
 

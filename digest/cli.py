@@ -212,9 +212,9 @@ def extract(targets: tuple[str, ...], as_json: bool) -> None:
 @main.command(name="collect")
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week (default: last complete week).")
-@click.option("--json", "as_json", is_flag=True, default=True, help="One JSON object per line (the default).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, with the text.")
 def collect_cmd(config_path: Path, week, as_json: bool) -> None:
-    """List the articles the build would use, one JSON object per line.
+    """List the articles the build would use (with --json: one JSON object per line).
 
     \b
     Example:
@@ -236,8 +236,12 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
     for article, data in zip(articles, model["articles"]):
-        data["text"] = article.text
-        click.echo(json.dumps(data, ensure_ascii=False))
+        if as_json:
+            data["text"] = article.text
+            click.echo(json.dumps(data, ensure_ascii=False))
+        else:
+            day = article.published.date().isoformat() if article.published else "undated"
+            click.echo(f"{day:10}  {', '.join(article.sources)[:20]:20}  {article.title}")
 
 
 @main.command()

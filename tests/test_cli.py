@@ -63,3 +63,20 @@ def test_clicks_own_usage_errors_are_one_line_too(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"error: Invalid value for 'FILES...': File '{tmp_path / 'nothere.md'}' does not exist. "
                              "(see 'main summarize --help')\n")
+
+
+def test_collect_lists_the_articles_a_build_would_use(tmp_path):
+    import json
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / "sources.yaml", tmp_path)
+    shutil.copytree(root / "sample", tmp_path / "sample")
+    result = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 14
+    assert {"id", "title", "url", "source", "published", "text"} <= rows[0].keys()
+    table = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46")
+    assert "2024-11-16  Lab Notes             Retrieval beats a bigger context window for our docs" in table.stdout

@@ -49,7 +49,7 @@ def summarize_week(
     """Group a week's articles into trends, each with its cited bullets."""
     w = merged(weights)
     index = build_index(articles, split_all(articles))
-    drafts = [d for d in configured_drafts(index, configured)]
+    drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
     found = discover(index, drafts, w, max(0, max_trends - sum(1 for d in drafts if d.entries)), exclude)
     drafts += found

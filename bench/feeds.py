@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,12 +49,15 @@ def ours(config: Path, runs: int) -> list[dict]:
     from digest.config import load_config
     from digest.state import State
 
+    from digest.week import Week
+
     results = []
+    week = Week.of(date.today())  # the feedserver dates its entries in the last 7 days
     loaded = load_config(config)
     with State(config.parent / "state.sqlite") as state:
         for _ in range(runs):
             started = time.perf_counter()
-            collection = collect(loaded, state)
+            collection = collect(loaded, state, since=week.start - timedelta(days=1))  # as build() does
             results.append({"seconds": time.perf_counter() - started, "articles": len(collection.articles),
                             "summary": summary(collection)})
     results.append({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})

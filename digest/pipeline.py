@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .collect import collect
@@ -46,7 +46,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
     week = week or Week.last_complete()
     with State(config.state) as state:
-        collection = collect(config, state, progress=progress)
+        collection = collect(config, state, progress=progress, since=week.start - timedelta(days=1))
         articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
         articles, page_warnings = fill_full_text(articles, config.sources, state)
         result = BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings + page_warnings,

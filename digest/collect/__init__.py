@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..config import Config, SourceConfig
@@ -47,17 +48,18 @@ READERS: dict[str, Reader] = {"path": _read_path, "feed": _read_feed}
 
 
 def collect(config: Config, state: State | None = None, limits: Limits = Limits(),
-            progress: Callable[[Fetched], None] | None = None) -> Collection:
+            progress: Callable[[Fetched], None] | None = None, since: date | None = None) -> Collection:
     """Read every source; failures become warnings and `failed` stats, never exceptions.
 
     Feeds over HTTP are fetched first, all at once; local sources are read as
-    they come.
+    they come. `since`: a feed that has not changed need not bring back its
+    entries from before that day (they belong to earlier issues).
     """
     result = Collection()
     remote = [s for s in config.sources if s.kind == "feed" and s.is_url]
     reads: dict[str, FeedRead] = {}
     if remote:
-        reads, result.fetched = _read_remote(remote, state, limits, progress)
+        reads, result.fetched = _read_remote(remote, state, limits, progress, since)
     for source in config.sources:
         if source.location in reads:
             read = reads[source.location]
@@ -77,7 +79,8 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
 
 
 def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limits,
-                 progress: Callable[[Fetched], None] | None) -> tuple[dict[str, FeedRead], list[Fetched]]:
+                 progress: Callable[[Fetched], None] | None,
+                 since: date | None) -> tuple[dict[str, FeedRead], list[Fetched]]:
     """Fetch every feed at once; each is parsed as soon as it arrives, on every core."""
     names = {s.location: s.name for s in sources}
     known = state.feed_validators(names) if state else {}
@@ -87,7 +90,7 @@ def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limit
             if answer.status == "ok":
                 parsers.submit(answer.url, names[answer.url], answer)
             elif answer.status == "not-modified" and state is not None:
-                parsers.jobs[answer.url] = _from_state(names[answer.url], answer, state)
+                parsers.jobs[answer.url] = _from_state(names[answer.url], answer, state, since)
             if progress:
                 progress(answer)
 
@@ -128,13 +131,13 @@ class Parsers:
         return job.result() if isinstance(job, Future) else job
 
 
-def _from_state(name: str, answer: Fetched, state: State | None) -> FeedRead:
+def _from_state(name: str, answer: Fetched, state: State | None, since: date | None = None) -> FeedRead:
     """A 304: the articles stored last time, no parsing."""
     stored = state.cached_feed(answer.url) if state else None
     if stored is None:
         return FeedRead(error="answered 304 Not Modified, but nothing is stored for it")
     entries, articles = stored
-    return FeedRead(articles=cache.load(articles, name), entries=entries, status="not-modified")
+    return FeedRead(articles=cache.load(articles, name, since), entries=entries, status="not-modified")
 
 
 def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from ..models import Article, Block
 
@@ -15,10 +15,14 @@ def dump(articles: list[Article]) -> str:
     } for a in articles], ensure_ascii=False)
 
 
-def load(text: str, source: str) -> list[Article]:
-    """The stored articles, under the source's current name."""
+def load(text: str, source: str, since: date | None = None) -> list[Article]:
+    """The stored articles, under the source's current name (dated `since` or later, or undated)."""
+    items = json.loads(text)
+    if since is not None:
+        first = since.isoformat()
+        items = [d for d in items if not d["published"] or d["published"][:10] >= first]
     return [Article(id=d["id"], title=d["title"], source=source, url=d["url"], path=d["path"],
                     published=datetime.fromisoformat(d["published"]) if d["published"] else None,
                     author=d["author"], tags=tuple(d["tags"]),
                     blocks=tuple(Block(kind, text, level) for kind, text, level in d["blocks"]))
-            for d in json.loads(text)]
+            for d in items]

@@ -44,6 +44,23 @@ def baseline(urls: list[str]) -> tuple[float, int]:
     return time.perf_counter() - started, entries
 
 
+def rss2email(r2e: str, urls: list[str]) -> tuple[float, float]:
+    """rss2email's first and second `run --no-send` over the same feeds (one feed at a time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg, data = Path(tmp) / "cfg", Path(tmp) / "data.json"
+        subprocess.run([r2e, "-c", str(cfg), "-d", str(data), "new", "bench@example.org"], check=True,
+                       capture_output=True)
+        cfg.write_text(cfg.read_text() + "".join(f"[feed.f{i}]\nurl = {u}\n\n" for i, u in enumerate(urls)))
+        data.write_text(json.dumps({"version": 2, "feeds": [
+            {"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(len(urls))]}))
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            subprocess.run([r2e, "-c", str(cfg), "-d", str(data), "run", "--no-send"], capture_output=True)
+            times.append(time.perf_counter() - started)
+    return times[0], times[1]
+
+
 def ours(config: Path, runs: int) -> list[dict]:
     from digest.collect import collect, summary
     from digest.config import load_config
@@ -81,6 +98,8 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rss2email", metavar="R2E", help="path to rss2email's r2e, to run it side by side "
+                        "(install it in a venv of its own: pip install rss2email)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -99,6 +118,7 @@ def main() -> int:
             out = subprocess.run([sys.executable, __file__, "--child", str(config)], check=True,
                                  capture_output=True, text=True).stdout
         first, second, memory = json.loads(out)
+        r2e = rss2email(args.rss2email, urls) if args.rss2email else None
     finally:
         server.terminate()
     print(f"{args.feeds} feeds x {args.entries} entries, 100 ms latency, loopback")
@@ -107,6 +127,9 @@ def main() -> int:
           f"{first['summary']}; {base_seconds / first['seconds']:.1f}x faster than the baseline)")
     print(f"digest collect, second run (304)          {second['seconds']:6.2f} s  ({second['summary']})")
     print(f"peak memory of the collector process      {memory['peak_mb']:6.0f} MB")
+    if r2e:
+        print(f"rss2email run --no-send, first / second   {r2e[0]:6.2f} s / {r2e[1]:.2f} s "
+              f"(digest {r2e[0] / first['seconds']:.0f}x / {r2e[1] / second['seconds']:.0f}x faster)")
     return 0
 
 

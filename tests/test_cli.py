@@ -76,7 +76,7 @@ def test_collect_lists_the_articles_a_build_would_use(tmp_path):
     result = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46", "--json")
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 14
+    assert len(rows) == 17
     assert {"id", "title", "url", "source", "published", "text"} <= rows[0].keys()
     table = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46")
     assert "2024-11-16  Lab Notes             Retrieval beats a bigger context window for our docs" in table.stdout

@@ -115,6 +115,8 @@ _ITEM_RE = re.compile(r"^(\s*)(?:[*+\-•·‣◦▪●–]|\d{1,3}[.)])\s+(.*)$
 _BOLD_LINE_RE = re.compile(r"^(\*\*|__)([^*_]{2,100})\1\s*:?$")
 _CAPTION_RE = re.compile(r"^(\*|_)[^*_].*\1$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_TABLE_RE = re.compile(r"^\|.*\|$")
+_LINK_DEF_RE = re.compile(r"^\[[^\]]+\]:\s*\S+")
 _RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 
@@ -144,8 +146,11 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         if in_code:
             continue
         line = raw.strip()
-        if not line or _RULE_RE.match(line):
-            flush()
+        if paragraph and len(paragraph) == 1 and _SETEXT_RE.match(line):
+            _add(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
+            continue
+        if not line or _RULE_RE.match(line) or _TABLE_RE.match(line) or _LINK_DEF_RE.match(line):
+            flush()  # rules, Markdown tables and link definitions are not prose
             continue
         if _MD_IMAGE_RE.fullmatch(line) or re.fullmatch(r"<img\b[^>]*>", line, re.IGNORECASE):
             flush()
@@ -158,9 +163,6 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         if (heading := _HEADING_RE.match(line)) is not None:
             flush()
             _add(blocks, "heading", heading.group(2), len(heading.group(1)), False)
-            continue
-        if paragraph and _SETEXT_RE.match(line) and len(paragraph) == 1:
-            _add(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
             continue
         if (item := _ITEM_RE.match(raw)) is not None and not _RULE_RE.match(line):
             flush()

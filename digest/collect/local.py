@@ -44,6 +44,9 @@ _DATE_RES = (
     re.compile(r"^\W*(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\W*$"),
     re.compile(r"^\W*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\W*$"),
 )
+# "Posted 17 November 2024 by Jo Park", "Published on March 3, 2024"
+_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
+                        re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
 
@@ -180,6 +183,11 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
                 if kept and _NAME_RE.match(kept[-1].text) and "author" not in found and len(kept[-1].text.split()) <= 3 \
                         and kept[-1].text != found.get("title"):
                     found["author"] = kept.pop().text
+                continue
+            if (posted := _POSTED_RE.match(text)) and (day := parse_date(posted.group("date"))) and "date" not in found:
+                found["date"] = day
+                if posted.group("name"):
+                    found.setdefault("author", posted.group("name").strip())
                 continue
             if (byline := re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)) and "author" not in found:
                 found["author"] = byline.group(1).strip()

@@ -18,9 +18,9 @@ WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[.\-][A-Za-z0-9][A-Za-z0-9'
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:s|'s|’s)?$")
 NUMBER_RE = re.compile(r"\d")
 
-# Sentence ends: ., ! or ? (plus closing quotes/brackets) before a space and
+# Sentence ends: ., ! or ? with any closing quotes/brackets, before a space and
 # an opening capital, digit or quote. Abbreviations are repaired afterwards.
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc al fig figs no nos vol inc ltd co corp dept est approx "
     "jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k a.m p.m ph.d gov gen col sen rep".split()
@@ -60,7 +60,12 @@ _BRITISH_SAFE = frozenset({"optimise", "optimised", "optimises", "optimising", "
 
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping abbreviations, initials and decimals whole."""
-    parts = _SENTENCE_END_RE.split(text.strip())
+    text = text.strip()
+    parts, start = [], 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        parts.append(text[start:match.end()])
+        start = match.end()
+    parts.append(text[start:])
     sentences: list[str] = []
     for part in parts:
         part = part.strip()

@@ -19,6 +19,7 @@ from .collect.dedupe import fingerprint
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
+from .errors import DigestError
 from .models import Article, Digest, SourceStats, replace
 from .render import Rendered, render_issue
 from .render.output import write_issue
@@ -90,12 +91,15 @@ def make_digest(config: Config, week: Week, articles: list[Article], summary: We
 
 
 def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
-    return write_issue(output / digest.week, {
-        "digest.html": rendered.html,
-        "digest.txt": rendered.text,
-        "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
-        "digest.eml": rendered.eml,
-    })
+    try:
+        return write_issue(output / digest.week, {
+            "digest.html": rendered.html,
+            "digest.txt": rendered.text,
+            "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
+            "digest.eml": rendered.eml,
+        })
+    except OSError as exc:
+        raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None
 
 
 def remember(state: State, week: Week, articles: list[Article], summary: WeekSummary) -> None:

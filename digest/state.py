@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import DigestError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id         TEXT PRIMARY KEY,
@@ -55,8 +57,11 @@ class State:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path) if str(path) == ":memory:" else _connect(self.path)
-        self.db.executescript(SCHEMA)
+        try:
+            self.db = sqlite3.connect(self.path) if str(path) == ":memory:" else _connect(self.path)
+            self.db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise DigestError(f"{self.path}: cannot open the state file ({exc})") from None
 
     def close(self) -> None:
         self.db.close()

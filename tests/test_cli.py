@@ -80,3 +80,16 @@ def test_collect_lists_the_articles_a_build_would_use(tmp_path):
     assert {"id", "title", "url", "source", "published", "text"} <= rows[0].keys()
     table = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46")
     assert "2024-11-16  Lab Notes             Retrieval beats a bigger context window for our docs" in table.stdout
+
+
+def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path):
+    (tmp_path / "notes" / "a.md").write_text("# A note\n\nAgents call tools now. Agents plan tasks.\n")
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    result = run("build", "--config", str(path), "--week", "2024-W17", "--output", str(tmp_path / "blocker" / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'out' / '2024-W17'}: cannot write the issue (")
+    bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\nsources:\n  - {name: Notes, path: notes/}\n")
+    result = run("build", "--config", str(bad_state), "--week", "2024-W17")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'state.sqlite'}: cannot open the state file (")

@@ -24,6 +24,7 @@ _BOILERPLATE_RE = re.compile(
     r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|more from .{0,40}|you may also like.*"
     r"|loved this (?:read|post|article)\??|share (?:this|on|via)\b.*|share|tweet|pin it|print|email"
     r"|(?:subscribe|sign up|join)\b.{0,80}(?:newsletter|inbox|updates|free)\b.*|subscribe"
+    r"|(?:get|receive) (?:the|our) .{0,40}newsletter\b.*"
     r"|follow (?:us|me)\b.*|click here\b.*|stay tuned\b.*|let me know\b.*(?:comments?|below).*"
     r"|(?:leave|add|post) a comment.*|\d+\s*comments?|comments?"
     r"|we use cookies\b.*|this (?:site|website) uses cookies\b.*|accept(?: all)? cookies"
@@ -95,8 +96,13 @@ _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 _TODO_RE = re.compile(r"<(TODO|FIXME|NOTE|DRAFT)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 
 
+_ESCAPES = {"\\*": "\x00", "\\_": "\x01", "\\`": "\x02"}
+
+
 def markdown_inline(text: str) -> str:
-    """Markdown inline markup to plain text."""
+    """Markdown inline markup to plain text (escaped \\* and \\_ stay as characters)."""
+    for escaped, mark in _ESCAPES.items():
+        text = text.replace(escaped, mark)
     text = _MD_IMAGE_RE.sub("", text)
     text = _MD_LINK_RE.sub(r"\1", text)
     text = _MD_REF_LINK_RE.sub(r"\1", text)
@@ -104,7 +110,9 @@ def markdown_inline(text: str) -> str:
     for _ in range(2):  # nested: **_bold italic_**
         text = _MD_EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
     text = _TAG_RE.sub("", text)
-    return text.replace("\\*", "*").replace("\\_", "_")
+    for escaped, mark in _ESCAPES.items():
+        text = text.replace(mark, escaped[1])
+    return text
 
 
 # --- Markdown and plain text ---------------------------------------------
@@ -132,6 +140,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
     paragraph: list[str] = []
     after_image = False
     in_code = False
+    in_item = False  # the last line was (part of) a list item: a plain line continues it
 
     def flush() -> None:
         if paragraph:
@@ -146,6 +155,8 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         if in_code:
             continue
         line = raw.strip()
+        if not line:
+            in_item = False
         if paragraph and len(paragraph) == 1 and _SETEXT_RE.match(line):
             _add(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
             continue
@@ -167,6 +178,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         if (item := _ITEM_RE.match(raw)) is not None and not _RULE_RE.match(line):
             flush()
             _add(blocks, "item", item.group(2), len(item.group(1).expandtabs(4)) // 2, False)
+            in_item = True
             continue
         if (bold := _BOLD_LINE_RE.match(line)) is not None and not paragraph:
             flush()
@@ -174,14 +186,27 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
             continue
         if line.startswith(">"):
             line = line.lstrip("> ").strip()
-        if blocks and blocks[-1].kind == "item" and not paragraph and raw[:1] in (" ", "\t") and not guess_headings:
-            blocks[-1] = Block("item", f"{blocks[-1].text} {_inline(line)}", blocks[-1].level)  # continued item
-            continue
+        if in_item and blocks and blocks[-1].kind == "item" and not paragraph and not guess_headings:
+            blocks[-1] = Block("item", f"{blocks[-1].text} {normalize(_inline(line))}", blocks[-1].level)
+            continue  # a continuation line of the item
         paragraph.append(line)
         if guess_headings and _ends_paragraph(lines, i):
             flush()
     flush()
+    if not guess_headings:
+        blocks = _drop_empty_sections(blocks)
     return drop_tail(blocks)
+
+
+def _drop_empty_sections(blocks: list[Block]) -> list[Block]:
+    """A Markdown heading with nothing under it (its text was all TODOs or images) goes too."""
+    kept = []
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.kind == "heading" and (after is None or (after.kind == "heading" and after.level <= block.level)):
+            continue
+        kept.append(block)
+    return kept
 
 
 def _ends_paragraph(lines: list[str], i: int) -> bool:
@@ -216,6 +241,8 @@ def _add(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alo
         return
     if guess and alone and kind == "paragraph" and _looks_like_title(text) and not text.endswith(":"):
         kind, level = "heading", 2
+    if blocks and blocks[-1].text == text:
+        return  # scraped pages repeat a heading as the caption of the image below it
     blocks.append(Block(kind, text, level))  # type: ignore[arg-type]
 
 
@@ -259,19 +286,18 @@ def html_to_blocks(html: str) -> list[Block]:
     lxml parses and walks the tree: feeds bring thousands of descriptions a
     run, so this is on the hot path.
     """
-    import lxml.html
     from lxml import etree
 
     html = _TODO_RE.sub("", html)
     if not html.strip():
         return []
     try:
-        tree = lxml.html.fromstring(html)
+        tree = parse_html(html)
     except (etree.ParserError, ValueError):
         return text_to_blocks(_TAG_RE.sub(" ", html))
     root = _main(tree)
-    for element in list(root.iter(*_DROP_TAGS)):
-        if element is not root:
+    for element in list(root.iter(*_DROP_TAGS)) + hidden_elements(root):
+        if element is not root and element.getparent() is not None:
             element.drop_tree()
     for element in list(root.xpath(".//*[@class or @id or @role]")):
         marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
@@ -282,6 +308,24 @@ def html_to_blocks(html: str) -> list[Block]:
     blocks: list[Block] = []
     _walk(root, blocks, 0)
     return drop_tail(blocks)
+
+
+_HIDDEN = ('.//*[@hidden or @aria-hidden="true" or contains(translate(@style, " ", ""), "display:none")'
+           ' or contains(translate(@style, " ", ""), "visibility:hidden")]'
+           ' | .//sup[translate(normalize-space(.), "0123456789[]*†", "") = ""]')
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def hidden_elements(tree) -> list:
+    """Elements a reader never reads as text: hidden, aria-hidden, display:none, footnote marks."""
+    return list(tree.xpath(_HIDDEN))
+
+
+def parse_html(html: str):
+    """lxml's tree of a page; an XML declaration (XHTML) is dropped first, lxml refuses it in text."""
+    import lxml.html
+
+    return lxml.html.fromstring(_XML_DECLARATION_RE.sub("", html, count=1))
 
 
 def _main(tree):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Article, Block
-from .clean import is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
+from .clean import is_boilerplate, markdown_to_blocks, normalize, parse_html, text_to_blocks
 from .frontmatter import split_front_matter
 from .page import page_to_blocks
 
@@ -127,11 +127,10 @@ def read_html_bytes(data: bytes, name: str, path: Path | None = None) -> Documen
 
 def _html_meta(html: str) -> dict[str, Any]:
     """Title, author, date and keywords from a page's own tags (h1, <meta>, <time>)."""
-    import lxml.html
     from lxml import etree
 
     try:
-        tree = lxml.html.fromstring(html[:500_000])
+        tree = parse_html(html[:500_000])
     except (etree.ParserError, ValueError):
         return {}
 
@@ -153,7 +152,33 @@ def _html_meta(html: str) -> dict[str, Any]:
     keywords = content("keywords", "article:tag")
     if keywords:
         meta["tags"] = [k.strip() for k in keywords.split(",") if k.strip()]
+    for key, value in _json_ld(tree).items():
+        meta[key] = meta.get(key) or value
     return {k: v for k, v in meta.items() if v}
+
+
+def _json_ld(tree) -> dict[str, Any]:
+    """Author, date and keywords from schema.org JSON-LD, which many article pages carry."""
+    import json
+
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content())
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+            if not isinstance(item, dict) or "Article" not in str(item.get("@type", "")) + "Article" * ("headline" in item):
+                continue
+            author = item.get("author")
+            if isinstance(author, list):
+                author = author[0] if author else None
+            keywords = item.get("keywords")
+            if isinstance(keywords, str):
+                keywords = [k.strip() for k in keywords.split(",")]
+            return {"title": item.get("headline"), "date": item.get("datePublished"),
+                    "author": author.get("name") if isinstance(author, dict) else author,
+                    "tags": [str(k).strip() for k in keywords or [] if str(k).strip()]}
+    return {}
 
 
 READERS: dict[str, Callable[[bytes, Path], Document]] = {

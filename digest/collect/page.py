@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..models import Block
-from .clean import html_to_blocks, normalize
+from .clean import hidden_elements, html_to_blocks, normalize, parse_html
 
 _LEVEL_RE = re.compile(r"h([1-6])")
 
@@ -19,9 +19,16 @@ _LEVEL_RE = re.compile(r"h([1-6])")
 def page_to_blocks(html: str) -> tuple[list[Block], dict[str, Any]]:
     """(blocks, metadata with title/author/date when trafilatura finds them)."""
     try:
+        import lxml.html
         import trafilatura
         from lxml import etree
 
+        tree = parse_html(html)
+        hidden = hidden_elements(tree)
+        if hidden:  # text no reader sees is not the article
+            for element in hidden:
+                element.drop_tree()
+            html = lxml.html.tostring(tree, encoding="unicode")
         xml = trafilatura.extract(html, output_format="xml", include_comments=False, include_tables=True,
                                   include_formatting=False, include_links=False, include_images=False,
                                   with_metadata=True)

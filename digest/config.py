@@ -63,6 +63,7 @@ class Config:
     max_trends: int = 8
     bullets: int = 4
     summarizer: dict[str, float] = field(default_factory=dict)
+    fetch: dict[str, int] = field(default_factory=dict)  # concurrency, timeout (seconds per feed)
     warnings: tuple[str, ...] = ()
 
     @property
@@ -75,7 +76,8 @@ class Config:
 
 
 NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url"}
-TOP_KEYS = {"newsletter", "sources", "trends", "output", "state", "templates",
+FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600)}
+TOP_KEYS = {"fetch", "newsletter", "sources", "trends", "output", "state", "templates",
             "max_trends", "bullets", "summarizer"}
 SOURCE_KEYS = {"name", "path", "feed", "fulltext"}
 TREND_KEYS = {"name", "keywords"}
@@ -181,6 +183,7 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
         "max_trends": _int_option(raw, doc, "max_trends", 8, 1, 30),
         "bullets": _int_option(raw, doc, "bullets", 4, 1, 10),
         "summarizer": _summarizer(raw.get("summarizer"), doc),
+        "fetch": _fetch(raw.get("fetch"), doc),
     }
     if doc.errors:
         raise ConfigError(doc.errors)
@@ -342,12 +345,24 @@ def _path_option(raw: dict[str, Any], doc: _Doc, root: Path, key: str, default: 
     return (root / value).resolve()
 
 
-def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int, high: int) -> int:
+def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int, high: int,
+                prefix: str = "") -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        doc.error(key, f"expected a whole number from {low} to {high}, got {value!r}")
+        doc.error(prefix + key, f"expected a whole number from {low} to {high}, got {value!r}")
         return default
     return value
+
+
+def _fetch(value: Any, doc: _Doc) -> dict[str, int]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        doc.error("fetch", f"expected a mapping like {{concurrency: 32, timeout: 45}}, got {_kind(value)}")
+        return {}
+    _unknown(doc, value, set(FETCH_KEYS), "fetch")
+    return {key: _int_option(value, doc, key, 0, low, high, prefix="fetch.")
+            for key, (low, high) in FETCH_KEYS.items() if key in value}
 
 
 def _summarizer(value: Any, doc: _Doc) -> dict[str, float]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .collect import collect
 from .collect import summary as feed_summary
-from .collect.fetch import Fetched
+from .collect.fetch import Fetched, Limits
 from .collect.dedupe import fingerprint
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
@@ -47,7 +47,9 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
     week = week or Week.last_complete()
     with State(config.state) as state:
-        collection = collect(config, state, progress=progress, since=week.start - timedelta(days=1))
+        limits = Limits(concurrency=config.fetch.get("concurrency", Limits.concurrency),
+                        deadline=config.fetch.get("timeout", Limits.deadline))
+        collection = collect(config, state, limits, progress=progress, since=week.start - timedelta(days=1))
         articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
         articles, page_warnings = fill_full_text(articles, config.sources, state)
         result = BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings + page_warnings,

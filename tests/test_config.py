@@ -95,3 +95,19 @@ def test_feed_urls_and_globs(newsletter, tmp_path):
     """))
     assert config.sources[0].is_url
     assert config.sources[1].location == str(tmp_path / "notes/*.md")
+
+
+def test_fetch_settings(newsletter):
+    config = load_config(newsletter("""
+        newsletter: {title: T}
+        sources: [{name: Notes, path: notes/}]
+        fetch: {concurrency: 8, timeout: 20}
+    """))
+    assert config.fetch == {"concurrency": 8, "timeout": 20}
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("""
+            newsletter: {title: T}
+            sources: [{name: Notes, path: notes/}]
+            fetch: {concurrency: 0}
+        """))
+    assert caught.value.lines == ["fetch.concurrency: expected a whole number from 1 to 256, got 0 (sources.yaml:3)"]

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DigestError
-from .fetch import USER_AGENT
+from .fetch import fetch_all
 from .local import Document, UnreadableFile, read_file, read_html_bytes
 
 
@@ -23,17 +23,11 @@ def extract_target(target: str) -> dict[str, Any]:
 
 
 def _fetch_page(url: str) -> Document:
-    import httpx
-
+    answer = fetch_all([url])[url]
+    if answer.status != "ok":
+        raise DigestError(f"{url}: cannot fetch ({answer.error})")
     try:
-        response = httpx.get(url, timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=True,
-                             headers={"User-Agent": USER_AGENT})
-    except httpx.HTTPError as exc:
-        raise DigestError(f"{url}: cannot fetch ({exc})") from None
-    if response.status_code >= 400:
-        raise DigestError(f"{url}: HTTP {response.status_code}")
-    try:
-        return read_html_bytes(response.content, name=url)
+        return read_html_bytes(answer.body, name=answer.final_url or url)
     except UnreadableFile as exc:
         raise DigestError(f"{url}: {exc}") from None
 

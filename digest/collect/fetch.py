@@ -1,4 +1,4 @@
-"""Fetching feeds over HTTP: concurrent, polite, never hung by one bad feed.
+"""Fetching feeds over HTTP (aiohttp): concurrent, polite, never hung by one bad feed.
 
 feedparser never touches the network (it has no timeout): this module gets
 the bytes, with connect/read timeouts and a total deadline per feed, at most
@@ -60,24 +60,20 @@ def fetch_all(urls: Sequence[str], validators: Mapping[str, Validators] | None =
 
 
 async def _fetch_all(urls, validators, limits, progress) -> dict[str, Fetched]:
-    import httpx
+    import aiohttp
 
-    timeout = httpx.Timeout(limits.read, connect=limits.connect)
-    # Feeds live on many hosts, so kept-alive connections rarely help, and httpcore's pool
-    # checks every idle one on every request: with none kept, the pool stays cheap.
-    pool = httpx.Limits(max_connections=limits.concurrency, max_keepalive_connections=0)
-    gate = asyncio.Semaphore(limits.concurrency)
-    async with httpx.AsyncClient(timeout=timeout, limits=pool, follow_redirects=True, max_redirects=8,
-                                 headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}) as client:
+    timeout = aiohttp.ClientTimeout(total=None, connect=limits.connect, sock_read=limits.read)
+    connector = aiohttp.TCPConnector(limit=limits.concurrency, ttl_dns_cache=300)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector,
+                                     headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}) as session:
         async def one(url: str) -> Fetched:
-            async with gate:
-                started = time.perf_counter()
-                try:
-                    result = await asyncio.wait_for(_with_retries(client, url, validators.get(url), limits),
-                                                    timeout=limits.deadline)
-                except asyncio.TimeoutError:
-                    result = Fetched(url, "failed", error=f"timed out (no answer within {limits.deadline:g} s)")
-                result.seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            try:
+                result = await asyncio.wait_for(_with_retries(session, url, validators.get(url), limits),
+                                                timeout=limits.deadline)
+            except asyncio.TimeoutError:
+                result = Fetched(url, "failed", error=f"timed out (no answer within {limits.deadline:g} s)")
+            result.seconds = time.perf_counter() - started
             if progress:
                 progress(result)
             return result
@@ -89,18 +85,18 @@ async def _fetch_all(urls, validators, limits, progress) -> dict[str, Fetched]:
 _ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"
 
 
-async def _with_retries(client, url: str, validators: Validators | None, limits: Limits) -> Fetched:
+async def _with_retries(session, url: str, validators: Validators | None, limits: Limits) -> Fetched:
     for attempt in range(RETRIES + 1):
-        result, retry = await _get(client, url, validators, limits)
+        result, retry = await _get(session, url, validators, limits)
         if not retry or attempt == RETRIES:
             return result
         await asyncio.sleep(limits.backoff * (2 ** attempt))
     return result  # pragma: no cover - the loop always returns
 
 
-async def _get(client, url: str, validators: Validators | None, limits: Limits) -> tuple[Fetched, bool]:
+async def _get(session, url: str, validators: Validators | None, limits: Limits) -> tuple[Fetched, bool]:
     """One attempt; the flag says whether trying again could help."""
-    import httpx
+    import aiohttp
 
     headers = {}
     if validators and validators.etag:
@@ -108,15 +104,15 @@ async def _get(client, url: str, validators: Validators | None, limits: Limits) 
     if validators and validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
     try:
-        async with client.stream("GET", url, headers=headers) as response:
+        async with session.get(url, headers=headers, max_redirects=8) as response:
             moved = _permanent_redirect(response)
-            if response.status_code == 304:
+            if response.status == 304:
                 return Fetched(url, "not-modified", final_url=str(response.url), moved_to=moved), False
-            if response.status_code >= 400:
-                return Fetched(url, "failed", error=_http_error(response.status_code), moved_to=moved), \
-                    response.status_code >= 500 or response.status_code == 429
+            if response.status >= 400:
+                return Fetched(url, "failed", error=_http_error(response.status), moved_to=moved), \
+                    response.status >= 500 or response.status == 429
             chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
+            async for chunk in response.content.iter_chunked(65536):
                 size += len(chunk)
                 if size > limits.max_bytes:
                     return Fetched(url, "failed", error=f"larger than {limits.max_bytes // 1_000_000} MB, not read"), False
@@ -124,21 +120,21 @@ async def _get(client, url: str, validators: Validators | None, limits: Limits) 
             kept = {k.lower(): v for k, v in response.headers.items()
                     if k.lower() in ("content-type", "etag", "last-modified", "content-location")}
             return Fetched(url, "ok", b"".join(chunks), str(response.url), kept, moved_to=moved), False
-    except httpx.TimeoutException:
+    except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
         return Fetched(url, "failed", error="timed out"), True
-    except httpx.ConnectError as exc:
+    except aiohttp.TooManyRedirects:
+        return Fetched(url, "failed", error="too many redirects"), False
+    except aiohttp.ClientConnectorError as exc:
         error = _connect_error(exc)
         return Fetched(url, "failed", error=error), error == "connection refused"
-    except httpx.TooManyRedirects:
-        return Fetched(url, "failed", error="too many redirects"), False
-    except (httpx.HTTPError, OSError) as exc:
+    except (aiohttp.ClientError, OSError) as exc:
         return Fetched(url, "failed", error=f"network error ({type(exc).__name__}: {exc})"), True
 
 
 def _permanent_redirect(response) -> str | None:
     """The final URL when the first hop was permanent (301/308), for the editor to update."""
     history = response.history
-    if history and history[0].status_code in (301, 308):
+    if history and history[0].status in (301, 308):
         return str(response.url)
     return None
 
@@ -154,8 +150,8 @@ def _http_error(status: int) -> str:
 def _connect_error(exc: Exception) -> str:
     import socket
 
-    cause: BaseException | None = exc
-    while cause is not None:  # httpx wraps the socket error: look underneath
+    cause: BaseException | None = getattr(exc, "os_error", None) or exc
+    while cause is not None:  # the socket error is wrapped: look underneath
         if isinstance(cause, ConnectionRefusedError):
             return "connection refused"
         if isinstance(cause, socket.gaierror):

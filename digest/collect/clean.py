@@ -29,7 +29,10 @@ _BOILERPLATE_RE = re.compile(
     r"|(?:leave|add|post) a comment.*|\d+\s*comments?|comments?"
     r"|we use cookies\b.*|this (?:site|website) uses cookies\b.*|accept(?: all)? cookies"
     r"|p\.?\s?s\.?\s*:?\s.*written with the (?:help|assistance) of.*"
-    r"|all rights reserved.*|©.*|copyright\s.*"
+    r"|all rights reserved.*|©.*|copyright\s*(?:©|\(c\)|\d{4}).*"
+    r"|todo\s*:.*|todo|fixme\s*:.*"
+    r"|(?:(?:facebook|twitter|x|linkedin|reddit|whatsapp|telegram|pinterest|email|e-mail|print|copy link|mastodon)"
+    r"\s*[|·/,•]?\s*){2,}"
     r")$",
     re.IGNORECASE,
 )
@@ -275,6 +278,7 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _PARAGRAPHS = frozenset({"p", "blockquote", "dd", "dt"})
 _CONTAINERS = frozenset({"div", "section", "article", "main", "body", "span", "center", "details", "summary",
                          "li", "ul", "ol", "dl", "html", "font", "small", "em", "strong", "b", "i", "a"})
+_SECTIONS = frozenset({"div", "section", "article", "main", "center", "details"})
 _SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
 _BLOCKY = frozenset({"p", "div", "section", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
                      "dl", "article", "main"})
@@ -361,8 +365,9 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             _add(blocks, "paragraph", child.text_content(), 0, False, markdown=False)
         elif tag == "br":
             flush()
-        elif tag in _CONTAINERS and any(isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants()):
-            flush()
+        elif tag in _SECTIONS or (tag in _CONTAINERS and any(
+                isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants())):
+            flush()  # a div or section is a block of its own, even without <p> inside
             _walk(child, blocks, depth)
         else:
             loose.append(child.text_content())

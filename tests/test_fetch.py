@@ -229,3 +229,18 @@ def test_teasers_get_the_full_text_of_their_page_once(server, tmp_path):
     never = [SourceConfig("Feed", "feed", server + "/teaser.xml", "never")]
     with State(tmp_path / "other.sqlite") as state:
         assert fill_full_text([teaser], never, state, FAST)[0][0] is teaser
+
+
+def test_extract_reads_a_page_by_url(server):
+    import json
+
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    result = CliRunner().invoke(main, ["extract", server + "/article.html", server + "/missing.xml", "--json"])
+    assert result.exit_code == 0
+    page = json.loads(result.stdout)
+    assert page["title"] == "Agents at work" and page["url"] == server + "/article.html"
+    assert "Companies now let agents file expense reports" in page["text"]
+    assert result.stderr == f"warning: {server}/missing.xml: cannot fetch (HTTP 404 Not Found)\n"

@@ -21,7 +21,7 @@ _BOILERPLATE_RE = re.compile(
     r"|photographer\s*:.*|credits?\s*:.*|source\s*:\s*(?:unsplash|pexels|pixabay|getty|shutterstock).*"
     r"|·?\s*\d+\s*(?:-\s*)?min(?:ute)?s?\s*(?:read|reading)(?:\s*time)?|reading time\s*:?.*"
     r"|avatar|contents|table of contents|advertisement|sponsored|skip to (?:main )?content"
-    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|more from .{0,40}|you may also like.*"
+    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)\b.{0,40}|more from .{0,40}|you may also like.*"
     r"|loved this (?:read|post|article)\??|share (?:this|on|via)\b.*|share|tweet|pin it|print|email"
     r"|(?:subscribe|sign up|join)\b.{0,80}(?:newsletter|inbox|updates|free)\b.*|subscribe"
     r"|(?:get|receive) (?:the|our) .{0,40}newsletter\b.*"

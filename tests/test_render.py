@@ -1,60 +1,158 @@
-"""Rendering: what a reader of the email, and the mail client, would notice."""
+"""Rendering: what a reader of the email, a mail client and an editor would notice."""
 from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
+import click
 import pytest
-from builders import make_digest
+from factories import NOTE, SCRIPT_BULLET, TRENDS, WEEKEND, make_digest
 
-from digest.render import TemplateError, render_issue
+from digest.render import Rendered, TemplateError, render_issue, templates
+from digest.render.templates import default_templates_dir
 from digest.render.output import write_issue
+
+SUBJECT = "LLM Trends Weekly — 2024-W17: Agents and tool use, Small and efficient models, Multimodality"
+
+
+class Page(HTMLParser):
+    """The text a reader sees and the links they can follow (href → link text)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: dict[str, str] = {}
+        self.chunks: list[str] = []
+        self._anchor: tuple[str, list[str]] | None = None
+        self.feed(html)
+        self.text = re.sub(r"\s+", " ", "".join(self.chunks))
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._anchor = (dict(attrs).get("href") or "", [])
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._anchor:
+            href, text = self._anchor
+            self.links[href] = re.sub(r"\s+", " ", "".join(text)).strip()
+            self._anchor = None
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+        if self._anchor:
+            self._anchor[1].append(data)
 
 
 @pytest.fixture(scope="module")
-def rendered():
+def rendered() -> Rendered:
     return render_issue(make_digest())
 
 
-def test_html_has_title_week_bullets_and_links(rendered):
-    html = rendered.html
-    assert "Test Weekly" in html and "WEEK 17 · APRIL 22–28, 2024" in html
-    assert "2 articles from 2 sources this week, in 2 trends." in html
-    assert 'href="https://example.org/a"' in html
-    assert "My note" in html  # a local article: cited without a link
-    assert 'href="https://news.example.org/2024-W17/digest.html"' in html  # view in browser
-    assert 'href="%unsubscribe_url%"' in html
-    assert len(html.encode()) < 102_000  # Gmail clips larger messages
+@pytest.fixture(scope="module")
+def page(rendered) -> Page:
+    return Page(rendered.html)
 
 
-def test_html_escapes_article_text(rendered):
-    assert "<script>alert(1)</script>" not in rendered.html
-    assert "&lt;script&gt;" in rendered.html
-    assert "Agents &amp; tools" in rendered.html
+def test_html_header_intro_and_footer(rendered, page):
+    assert "<title>" + SUBJECT + "</title>" in rendered.html
+    assert "LLM Trends Weekly" in page.text
+    assert "Week 17 · April 22–28, 2024" in page.text
+    assert "5 articles from 4 sources, in 3 trends." in page.text
+    assert page.links["https://news.example.org/issues/2024-W17/digest.html"] == "View in browser"
+    assert page.links["%unsubscribe_url%"] == "Unsubscribe"
+    # The hidden preheader: what inboxes show next to the subject.
+    assert "This week: Agents and tool use, Small and efficient models, Multimodality." in page.text
 
 
-def test_plaintext_wraps_at_72_with_numbered_links(rendered):
+def test_html_has_every_trend_bullet_and_citation(page):
+    for trend in TRENDS:
+        assert f"{trend.name}{trend.momentum}" in page.text  # the heading, then its badge
+        for bullet in trend.bullets:
+            assert bullet.text in page.text
+            for source in bullet.sources:
+                if source.url:
+                    assert page.links[source.url] == source.title
+                else:  # a local note: named, with its source, but not a link
+                    assert f"{source.title} ({source.source})" in page.text
+    assert NOTE.title not in page.links.values()
+
+
+def test_html_lists_every_article_by_source(page):
+    reading = page.text[page.text.index("This week’s reading"):]
+    for name in ("Clippings", "Lab Notes", "Notes", "The Gradient Log"):
+        assert name in reading
+    assert "Vision-language models read receipts · Apr 26 · also in Clippings" in reading
+    assert "My notes on multimodal evals · Apr 25" in reading
+    assert page.links[WEEKEND.url] == WEEKEND.title
+
+
+def test_html_escapes_what_the_articles_say(rendered, page):
+    assert "<script>" not in rendered.html
+    assert "&lt;script&gt; tags &amp; shell commands" in rendered.html
+    assert SCRIPT_BULLET in page.text
+    assert 'href="https://clippings.example.com/w17?src=rss&amp;issue=17"' in rendered.html
+
+
+def test_html_is_responsive_inlined_and_small(rendered):
+    head, body = rendered.html.split("<body", 1)
+    assert "@media only screen and (min-width:480px)" in head  # one column on phones, two-up on wide screens
+    assert re.search(r'<span class="badge rising" style="[^"]*background: #dcfce7', body)  # inlined for Gmail
+    assert len(rendered.html.encode()) < 40_000  # Gmail clips at ~102 KB; this issue is a typical week's third
+
+
+def test_plaintext_reads_well_on_its_own(rendered):
     text = rendered.text
-    assert all(len(line) <= 72 for line in text.splitlines()), text
-    assert "AGENTS (rising)" in text
-    assert "  * Tool use is the core skill" in text
-    assert "\n    tasks without help from anyone" in text  # hanging indent after the wrap
-    assert "Agents & tools [1]" in text  # plaintext is not HTML-escaped
-    assert "[1] https://example.org/a" in text
+    lines = text.splitlines()
+    assert lines[:2] == ["LLM TRENDS WEEKLY", "Week 17 · April 22–28, 2024"]
+    assert all(len(line) <= 72 for line in lines), [line for line in lines if len(line) > 72]
+    assert "AGENTS AND TOOL USE (rising)" in lines
+    assert "  * An agent that can run <script> tags & shell commands needs a" in lines  # not escaped
+    assert "    sandbox, not a longer prompt." in lines  # a hanging indent under the bullet
+    assert "    — Agents & tools: a field report [1]; My notes on multimodal evals" in lines
+    assert "      (Notes); Weekend reading #17 [2]" in lines  # a local note: no link number
+    assert "Unsubscribe: %unsubscribe_url%" in lines
 
 
-def test_eml_parses_into_text_and_html_parts(rendered):
+def test_plaintext_links_are_numbered_references(rendered):
+    body, links = rendered.text.split("\nLINKS\n")
+    listed = dict(re.findall(r"^\[(\d+)\] (\S+)$", links, re.M))
+    assert listed == {"1": "https://example.org/agents", "2": WEEKEND.url,
+                      "3": "https://labnotes.example.org/phones", "4": "https://labnotes.example.org/receipts"}
+    assert set(re.findall(r"\[(\d+)\]", body)) == set(listed)  # every reference resolves, none is unused
+    assert "https://" not in body  # the URLs live in the list only
+
+
+def test_eml_is_a_multipart_alternative_message(rendered):
     message = email.message_from_bytes(rendered.eml, policy=email.policy.default)
-    assert message["Subject"] == "Test Weekly, 2024-W17: Agents, Small models"
-    assert message["From"] == "Test Weekly <editor@news.example.org>"
-    assert message["Date"] == "Mon, 29 Apr 2024 08:00:00 +0000"
-    assert message["Message-ID"].endswith("@news.example.org>")
+    assert message["Subject"] == SUBJECT
+    assert message["From"] == "LLM Trends Weekly <editor@news.example.org>"
+    assert message["To"] == "undisclosed-recipients:;"
+    assert message["Date"] == "Mon, 29 Apr 2024 08:00:00 +0000"  # the Monday after the issue's week
+    assert re.fullmatch(r"<digest-2024-W17-[0-9a-f]{12}@news\.example\.org>", message["Message-ID"])
+    assert message["MIME-Version"] == "1.0"
     assert message.get_content_type() == "multipart/alternative"
-    parts = [part.get_content_type() for part in message.iter_parts()]
-    assert parts == ["text/plain", "text/html"]
-    assert "Tool use is the core skill" in message.get_body(("plain",)).get_content()
-    assert "Tool use is the core skill" in message.get_body(("html",)).get_content()
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    assert all(part.get_content_charset() == "utf-8" for part in message.iter_parts())
+    # On the wire every line ends in CRLF; what a mail client shows is the same text.
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == rendered.text
+    assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == rendered.html
+    assert all(len(line) <= 998 for line in rendered.eml.split(b"\r\n"))  # SMTP's line limit
+
+
+def test_eml_defaults_without_a_sender():
+    digest = make_digest(newsletter={"title": "Notes, Weekly"})
+    message = email.message_from_bytes(render_issue(digest).eml, policy=email.policy.default)
+    assert message["From"].addresses[0].display_name == "Notes, Weekly"  # quoted: one address, not two
+    assert message["From"].addresses[0].addr_spec == "digest@localhost"
+    assert message["Message-ID"].endswith("@localhost>")
 
 
 def test_same_issue_renders_byte_identical():
@@ -62,27 +160,101 @@ def test_same_issue_renders_byte_identical():
     assert (first.html, first.text, first.eml) == (second.html, second.text, second.eml)
 
 
-def test_newsletter_templates_override_defaults_and_can_extend_them(tmp_path):
-    (tmp_path / "digest.txt.j2").write_text("Custom {{ digest.week }}\n")
+def test_byte_identical_across_processes():
+    """No set order, hash seed, clock or random boundary leaks into the output."""
+    script = ("import hashlib, sys; sys.path.insert(0, 'tests'); from factories import make_digest; "
+              "from digest.render import render_issue; r = render_issue(make_digest()); "
+              "print(hashlib.sha256(r.html.encode() + r.text.encode() + r.eml).hexdigest())")
+    root = Path(__file__).resolve().parents[1]
+    digests = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    }
+    here = render_issue(make_digest())
+    assert digests == {hashlib.sha256(here.html.encode() + here.text.encode() + here.eml).hexdigest() + "\n"}
+
+
+def test_newsletter_templates_come_before_the_defaults(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "digest.txt.j2").write_text("first {{ digest.week }}\n")
+    (second / "digest.txt.j2").write_text("second\n")
+    result = render_issue(make_digest(), [first, second])
+    assert result.text == "first 2024-W17\n"
+    assert "Small and efficient models" in result.html  # no digest.mjml.j2 of their own: the default
+    assert render_issue(make_digest(), [second]).text == "second\n"
+
+
+def test_an_override_can_extend_the_default(tmp_path):
     (tmp_path / "digest.mjml.j2").write_text(
-        '{% extends "default:digest.mjml.j2" %}{% block intro %}<mj-section><mj-column>'
-        "<mj-text>Hello from the editor</mj-text></mj-column></mj-section>{% endblock %}")
+        '{% extends "default:digest.mjml.j2" %}\n'
+        "{% block footer %}<mj-section><mj-column><mj-text>Sent with care by {{ newsletter.title }}"
+        "</mj-text></mj-column></mj-section>{% endblock %}\n")
+    (tmp_path / "digest.txt.j2").write_text(
+        '{% extends "default:digest.txt.j2" %}{% block intro %}Hello, {{ issue.articles }} reads.\n{% endblock %}')
     result = render_issue(make_digest(), [tmp_path])
-    assert result.text == "Custom 2024-W17\n"
-    assert "Hello from the editor" in result.html
-    assert "Agents open pull requests" in result.html  # the rest is the default
+    assert "Sent with care by LLM Trends Weekly" in result.html
+    assert "Unsubscribe" not in result.html  # the block was replaced
+    assert "Coding agents now resolve" in result.html and "This week’s reading" in result.html  # the rest: default
+    assert "\nHello, 5 reads.\n" in result.text and "AGENTS AND TOOL USE (rising)" in result.text
+
+
+def test_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
+    assert default_templates_dir() == Path(__file__).resolve().parents[1] / "templates"  # a checkout
+    (tmp_path / "templates").mkdir()
+    monkeypatch.setattr(templates, "PACKAGE", tmp_path)  # a wheel: digest/templates, force-included
+    assert default_templates_dir() == tmp_path / "templates"
+
+
+def broken(tmp_path: Path, name: str, source: str) -> str:
+    folder = tmp_path / "templates"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / name).write_text(source)
+    with pytest.raises(TemplateError) as caught:
+        render_issue(make_digest(), [folder])
+    assert isinstance(caught.value, click.ClickException) and caught.value.exit_code == 1
+    assert "\n" not in caught.value.message and "Traceback" not in caught.value.message
+    return caught.value.message
 
 
 def test_template_errors_name_file_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "digest.txt.j2").write_text("line one\n{% for x in %}\n")
-    with pytest.raises(TemplateError) as caught:
-        render_issue(make_digest(), [tmp_path])
-    assert caught.value.message.startswith("digest.txt.j2:2: ")
-    (tmp_path / "digest.txt.j2").write_text("one\ntwo {{ digest.nope }}\n")
-    with pytest.raises(TemplateError) as caught:
-        render_issue(make_digest(), [tmp_path])
-    assert caught.value.message == "digest.txt.j2:2: 'dict object' has no attribute 'nope'"
+    message = broken(tmp_path, "digest.mjml.j2", "<mjml>\n<mj-body>\n{{ digest.week }\n</mj-body></mjml>\n")
+    assert message == "templates/digest.mjml.j2:3: unexpected '}'"
+    message = broken(tmp_path, "digest.txt.j2", "one\n{% for t in digest.trends %}\n{{ t.nope }}\n{% endfor %}\n")
+    assert message == "templates/digest.txt.j2:3: 'dict object' has no attribute 'nope'"
+    message = broken(tmp_path, "digest.txt.j2",
+                     '{% extends "default:digest.txt.j2" %}\n\n{% block intro %}{{ 1 // 0 }}{% endblock %}')
+    assert message == "templates/digest.txt.j2:3: ZeroDivisionError: integer division or modulo by zero"
+    message = broken(tmp_path, "digest.txt.j2", '{% extends "digest.txt.j2" %}\n')
+    assert message == ("templates/digest.txt.j2: a template that extends or includes itself; "
+                       'to build on the default, write {% extends "default:digest.txt.j2" %}')
+
+
+def test_mjml_errors_name_file_and_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = broken(tmp_path, "digest.mjml.j2", (
+        '{% extends "default:digest.mjml.j2" %}\n'
+        "{% block footer %}\n"
+        "<mj-section><mj-column>\n"
+        "  <mj-text><p>Thanks for reading</mj-text>\n"
+        "</mj-column></mj-section>\n"
+        "{% endblock %}\n"))
+    assert message.startswith("templates/digest.mjml.j2:4: <p> is never closed (</mj-text> on line 4 comes first)")
+    message = broken(tmp_path, "digest.mjml.j2", "<mjml><mj-body>\n<mj-section><mj-column>\n"
+                                                 "<mj-text>1 < 2</mj-text>\n</mj-column></mj-section></mj-body></mjml>")
+    assert message.startswith("templates/digest.mjml.j2:3: a bare '<' (write &lt;)")
+
+
+def test_write_issue_writes_a_new_folder(tmp_path):
+    folder = write_issue(tmp_path / "output" / "2024-W17", {"digest.txt": "é", "digest.eml": b"\r\n"})
+    assert folder == tmp_path / "output" / "2024-W17"
+    assert (folder / "digest.txt").read_bytes() == "é".encode()
+    assert (folder / "digest.eml").read_bytes() == b"\r\n"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert [p.name for p in (tmp_path / "output").iterdir()] == ["2024-W17"]
 
 
 def test_write_issue_replaces_a_folder_whole(tmp_path):
@@ -90,11 +262,14 @@ def test_write_issue_replaces_a_folder_whole(tmp_path):
     write_issue(folder, {"a.txt": "new"})
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
     assert (folder / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["2024-W17"]  # neither staging nor the old copy is left
 
 
 def test_a_failed_write_leaves_the_old_issue(tmp_path):
-    folder = write_issue(tmp_path / "2024-W17", {"a.txt": "old"})
+    folder = write_issue(tmp_path / "2024-W17", {"a.txt": "old", "b.txt": "old"})
     with pytest.raises(TypeError):
-        write_issue(folder, {"a.txt": "new", "b.txt": 42})  # type: ignore[dict-item]
-    assert (folder / "a.txt").read_text() == "old"
-    assert [p.name for p in Path(tmp_path).iterdir()] == ["2024-W17"]  # no staging left behind
+        write_issue(folder, {"a.txt": "new", "b.txt": 42})  # type: ignore[dict-item] - fails after a.txt
+    with pytest.raises(ValueError):
+        write_issue(folder, {"a.txt": "new", "../escape.txt": "x"})
+    assert {p.name: p.read_text() for p in folder.iterdir()} == {"a.txt": "old", "b.txt": "old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["2024-W17"]

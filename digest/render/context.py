@@ -1,56 +1,67 @@
-"""What the templates see: the digest.json model plus a few ready-made strings."""
+"""What the templates see: the digest.json model, the newsletter's settings, a few ready-made strings."""
 from __future__ import annotations
 
-from datetime import date
+from email.headerregistry import Address
 from typing import Any
 
 from ..models import Digest
 from .templates import date_span
 
-DEFAULT_UNSUBSCRIBE = "%unsubscribe_url%"  # the merge tag most mailing tools replace
+DEFAULT_UNSUBSCRIBE = "%unsubscribe_url%"  # the merge tag most mailing tools replace when sending
 
 
 def newsletter_settings(digest: Digest) -> dict[str, Any]:
+    """`newsletter:` from the config with every optional key filled in."""
     settings = dict(digest.newsletter)
     title = settings.get("title") or digest.title
     settings["title"] = title
     settings.setdefault("description", "")
-    settings.setdefault("url", "")
-    settings.setdefault("from", f"{title} <digest@localhost>")
+    settings["url"] = (settings.get("url") or "").rstrip("/")
+    # str(Address) quotes a title holding commas or other specials, where an
+    # f-string would make "A, B <x@y>" read as two addresses.
+    settings.setdefault("from", str(Address(display_name=title, addr_spec="digest@localhost")))
     settings.setdefault("to", "undisclosed-recipients:;")
     settings.setdefault("unsubscribe_url", DEFAULT_UNSUBSCRIBE)
     return settings
 
 
 def context(digest: Digest) -> dict[str, Any]:
-    model = digest.to_dict()
+    """The variables of both templates (documented at the top of each)."""
     newsletter = newsletter_settings(digest)
-    sources = {s for article in digest.articles for s in article.sources}
-    articles, trends = len(digest.articles), len(digest.trends)
-    intro = (f"{_count(articles, 'article')} from {_count(len(sources), 'source')} this week, "
-             f"in {_count(trends, 'trend')}.")
-    base = newsletter["url"].rstrip("/")
+    articles = len(digest.articles)
+    sources = len({name for article in digest.articles for name in article.sources})
+    trends = len(digest.trends)
+    base = newsletter["url"]
     return {
-        "digest": model,
+        "digest": digest.to_dict(),
         "newsletter": newsletter,
         "issue": {
             "week_number": int(digest.week.split("-W")[1]),
             "dates": date_span(digest.start, digest.end),
+            "subject": subject(digest),
             "view_url": f"{base}/{digest.week}/digest.html" if base else "",
-            "intro": intro,
-            "preheader": "This week: " + ", ".join(t.name for t in digest.trends[:4]) + ".",
+            "articles": articles,
+            "sources": sources,
+            "trends": trends,
+            "intro": f"{_count(articles, 'article')} from {_count(sources, 'source')}, in {_count(trends, 'trend')}.",
+            "preheader": _preheader(digest),
         },
     }
 
 
 def subject(digest: Digest) -> str:
-    names = [t.name for t in digest.trends[:3]]
+    """"LLM Trends Weekly — 2024-W17: Multimodality, Agents, Small models, …"."""
     title = newsletter_settings(digest)["title"]
-    return f"{title}, {digest.week}: " + ", ".join(names) + ("…" if len(digest.trends) > 3 else "")
+    names = [t.name for t in digest.trends[:3]] + (["…"] if len(digest.trends) > 3 else [])
+    return f"{title} — {digest.week}" + (": " + ", ".join(names) if names else "")
+
+
+def _preheader(digest: Digest) -> str:
+    # The line mail clients show after the subject: what this week is about.
+    if not digest.trends:
+        return f"{_count(len(digest.articles), 'article')} this week."
+    return "This week: " + ", ".join(t.name for t in digest.trends[:4]) + "."
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-__all__ = ["context", "date", "subject"]

@@ -1,7 +1,8 @@
 """The ready-to-send message: multipart/alternative, text first, then HTML.
 
-Deterministic for the same issue: the Date is the Monday after the issue's
-week at 08:00 UTC, the Message-ID and the MIME boundary derive from the issue.
+Deterministic for the same issue, so a rebuilt issue is byte-identical: the
+Date is the Monday after the issue's week at 08:00 UTC, and the Message-ID and
+the MIME boundary derive from the title and week instead of time and chance.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def build_eml(digest: Digest, subject: str, text: str, html: str, sender: str, t
     key = hashlib.sha256(f"{digest.title}\n{digest.week}".encode()).hexdigest()
     message["Message-ID"] = f"<digest-{digest.week}-{key[:12]}@{_domain(sender)}>"
     message["MIME-Version"] = "1.0"
+    # Readers that cannot show HTML take the first alternative: the text.
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     message.set_boundary(f"=_digest_{key[:24]}")

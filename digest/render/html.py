@@ -1,24 +1,88 @@
-"""MJML into responsive HTML that mail clients render: compiled, then CSS inlined."""
+"""MJML into HTML that mail clients render: compiled by mjml-python, then CSS inlined.
+
+mjml-python says only *that* the markup is broken ("unexpected end of
+stream"), never where. The markup an editor breaks is the markup written in
+the template (data is autoescaped), so on failure the template files are
+checked for unbalanced tags and the first one is reported with its line.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from pathlib import Path
 
 import css_inline
 import mjml
 
-from .templates import TemplateError
+from .templates import TemplateError, where
 
+# keep_style_tags: media queries cannot be inlined and are what make the
+# layout collapse to one column on phones, so the <style> blocks stay in <head>.
 _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+_JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-def compile_mjml(source: str, template: str = "digest.mjml.j2") -> str:
-    """MJML to HTML; Gmail and Outlook drop <style> classes, so rules are inlined too."""
+def compile_mjml(source: str, templates: Sequence[str] = ("digest.mjml.j2",)) -> str:
+    """MJML to HTML; Gmail and Outlook ignore some <style> rules, so they are inlined as well."""
     try:
         html = mjml.mjml2html(source, disable_comments=True)
     except (ValueError, RuntimeError) as exc:
-        raise TemplateError(f"{template}: MJML does not compile: {_first_line(exc)}") from None
-    return _INLINER.inline(html)
+        reason = re.sub(r"\s+", " ", str(exc)).strip()[:200]
+        for filename in templates:
+            path = Path(filename)
+            problem = find_unbalanced(path.read_text(encoding="utf-8")) if path.is_file() else None
+            if problem:
+                line, message = problem
+                raise TemplateError(f"{where(filename, line)}: {message} (MJML: {reason})") from None
+        shown = where(templates[0]) if templates else "MJML"
+        raise TemplateError(f"{shown}: MJML does not compile: {reason}") from None
+    return _INLINER.inline(html).rstrip("\n") + "\n"  # a text file, like the .txt beside it
 
 
-def _first_line(exc: BaseException) -> str:
-    return re.sub(r"\s+", " ", str(exc)).strip()[:200]
+def find_unbalanced(template: str) -> tuple[int, str] | None:
+    """The line and description of the first tag left open or closed out of turn, if any."""
+    # Jinja tags become blanks of the same shape, so every line keeps its number.
+    markup = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), template)
+    checker = _TagChecker()
+    checker.feed(markup)
+    checker.close()
+    if checker.problem:
+        return checker.problem
+    if checker.open:
+        tag, line = checker.open[-1]
+        return line, f"<{tag}> is never closed"
+    return None
+
+
+class _TagChecker(HTMLParser):
+    """Tags must close in order, as MJML's parser wants (no optional </li> or </p>)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, int]] = []
+        self.problem: tuple[int, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002 - HTMLParser's signature
+        if tag not in _VOID and not self.problem:
+            self.open.append((tag, self.getpos()[0]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.problem or tag in _VOID:
+            return
+        line = self.getpos()[0]
+        names = [name for name, _ in self.open]
+        if tag not in names:
+            self.problem = (line, f"</{tag}> closes a tag that is not open")
+        elif names[-1] != tag:
+            name, opened = self.open[-1]
+            self.problem = (opened, f"<{name}> is never closed (</{tag}> on line {line} comes first)")
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        # "a < b" breaks MJML's parser, while HTMLParser passes it on as text.
+        match = re.search(r"<(?![A-Za-z/!?])", data)
+        if match and not self.problem:
+            self.problem = (self.getpos()[0] + data[: match.start()].count("\n"), "a bare '<' (write &lt;)")

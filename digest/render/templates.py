@@ -1,4 +1,4 @@
-"""Finding and loading templates: the newsletter's own first, then the defaults.
+"""Finding, loading and running templates: the newsletter's own first, then the defaults.
 
 As in pelican and mkdocs, an editor overrides a default by putting a file of
 the same name in the newsletter's `templates/` folder, and can extend a
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -16,85 +17,111 @@ from ..errors import DigestError
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
+# Spelled out rather than strftime("%B"), which follows the process's locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
 
 class TemplateError(DigestError):
-    """A template that does not load or render: file and line, never a traceback."""
+    """A template that does not load, render or compile: file and line, never a traceback."""
 
     exit_code = 1
 
 
 def default_templates_dir() -> Path:
-    """The packaged defaults: inside the wheel, or the repository's templates/."""
+    """The packaged defaults: inside the wheel, else the repository's templates/ beside the package."""
     installed = PACKAGE / "templates"
     return installed if installed.is_dir() else PACKAGE.parent / "templates"
 
 
 def environment(template_dirs: Sequence[Path], *, html: bool) -> jinja2.Environment:
+    """A fresh environment per render, so a preview always sees the editor's latest files."""
     defaults = jinja2.FileSystemLoader(str(default_templates_dir()))
-    own = [str(d) for d in template_dirs if Path(d).is_dir()]
-    loader = jinja2.ChoiceLoader([
-        jinja2.PrefixLoader({"default": defaults}, delimiter=":"),
-        jinja2.FileSystemLoader(own),
-        defaults,
-    ])
+    own = jinja2.FileSystemLoader([str(d) for d in template_dirs])
     env = jinja2.Environment(
-        loader=loader,
+        # A plain name is looked up in the editor's folders, then the defaults;
+        # "default:" always means the packaged file, even from the editor's own
+        # file of the same name that extends it.
+        loader=jinja2.ChoiceLoader([own, defaults, jinja2.PrefixLoader({"default": defaults}, delimiter=":")]),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["day"] = _day
+    env.filters["day"] = day
     env.filters["span"] = date_span
     return env
 
 
-def render(template_dirs: Sequence[Path], name: str, *, html: bool, **context) -> str:
-    """Render one template; any Jinja problem becomes a TemplateError naming file and line."""
-    env = environment(template_dirs, html=html)
+def render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render one template; any problem in it becomes a TemplateError naming file and line."""
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{_where(exc.filename or exc.name or name, exc.lineno)}: {exc.message}") from None
+        raise TemplateError(f"{where(exc.filename or exc.name or name, exc.lineno)}: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}") from None
-    except (jinja2.UndefinedError, TypeError, ValueError) as exc:
-        raise TemplateError(f"{_where(*_frame(exc, name))}: {exc}") from None
+        filename, line = _frame(exc, name)
+        raise TemplateError(f"{where(filename, line)}: template not found: {exc.name}") from None
+    except TemplateError:
+        raise
+    except RecursionError as exc:
+        # The usual cause: an override that extends its own name instead of the default.
+        hint = ("a template that extends or includes itself; "
+                f'to build on the default, write {{% extends "default:{name}" %}}')
+        raise TemplateError(f"{where(_frame(exc, name)[0])}: {hint}") from None
+    except Exception as exc:  # noqa: BLE001 - whatever an editor's template gets wrong, say where
+        filename, line = _frame(exc, name)
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        raise TemplateError(f"{where(filename, line)}: {message}") from None
 
 
-def _where(filename: str, line: int | None) -> str:
+def template_files(env: jinja2.Environment, name: str) -> list[str]:
+    """The files a render read: the named template first, then those it extends or includes."""
+    loaded = {t.name: t.filename for t in env.cache.values()} if env.cache is not None else {}
+    first = loaded.pop(name, None)
+    return [f for f in (first, *sorted(filter(None, loaded.values()))) if f]
+
+
+def where(filename: str, line: int | None = None) -> str:
+    """A path the editor recognises (relative to the current folder when inside it), and the line."""
     path = Path(filename)
-    try:
-        shown = path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        shown = path.name if path.is_absolute() else filename
-    return f"{shown}:{line}" if line else shown
+    if path.is_absolute():
+        try:
+            filename = path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            pass
+    return f"{filename}:{line}" if line else filename
 
 
 def _frame(exc: BaseException, name: str) -> tuple[str, int | None]:
-    """The template file and line a render-time error came from."""
-    tb = exc.__traceback__
+    """The template file and line a render-time error came from: Jinja maps its frames to them."""
     found: tuple[str, int | None] = (name, None)
+    tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2") or "template" in tb.tb_frame.f_code.co_name:
+        if filename.endswith(".j2") or filename == "<template>":
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
 
 
-def _day(value: str | date) -> str:
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day:%B} {day.day}, {day.year}"
+def _as_date(value: str | date) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def day(value: str | date, style: str = "long") -> str:
+    """"April 23, 2024", or with "short" "Apr 23"; takes the ISO strings of digest.json too."""
+    d = _as_date(value)
+    month = MONTHS[d.month - 1]
+    return f"{month[:3]} {d.day}" if style == "short" else f"{month} {d.day}, {d.year}"
 
 
 def date_span(start: str | date, end: str | date) -> str:
     """"April 22–28, 2024", "April 29 – May 5, 2024", "December 30, 2024 – January 5, 2025"."""
-    a = date.fromisoformat(start) if isinstance(start, str) else start
-    b = date.fromisoformat(end) if isinstance(end, str) else end
+    a, b = _as_date(start), _as_date(end)
     if a.year != b.year:
-        return f"{_day(a)} – {_day(b)}"
+        return f"{day(a)} – {day(b)}"
     if a.month != b.month:
-        return f"{a:%B} {a.day} – {b:%B} {b.day}, {b.year}"
-    return f"{a:%B} {a.day}–{b.day}, {b.year}"
+        return f"{MONTHS[a.month - 1]} {a.day} – {MONTHS[b.month - 1]} {b.day}, {b.year}"
+    return f"{MONTHS[a.month - 1]} {a.day}–{b.day}, {b.year}"

@@ -72,6 +72,7 @@ def summarize(config: Config, articles: list[Article], state: State, week: Week)
         bullets=config.bullets,
         weights=config.summarizer,
         history=state.trend_history(before=week.label),
+        seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
     )
 
@@ -109,3 +110,4 @@ def remember(state: State, week: Week, articles: list[Article], summary: WeekSum
     state.assign(week.label, [a.id for a in articles])
     state.store_prints(week.label, [(a.id, fingerprint(a)) for a in articles])
     state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends])
+    state.record_phrases(week.label, summary.phrases)

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS prints (
     sample TEXT NOT NULL            -- sampled shingle hashes: finds the story again under a new URL
 );
 CREATE INDEX IF NOT EXISTS prints_issue ON prints(issue);
+CREATE TABLE IF NOT EXISTS phrases (
+    issue TEXT NOT NULL,
+    key   TEXT NOT NULL,             -- one of the issue's strongest phrases
+    PRIMARY KEY (issue, key)
+);
 CREATE TABLE IF NOT EXISTS trends (
     issue    TEXT NOT NULL,
     key      TEXT NOT NULL,       -- normalised name, stable across issues
@@ -158,6 +163,18 @@ class State:
                 "INSERT OR REPLACE INTO trends (issue, key, name, articles) VALUES (?, ?, ?, ?)",
                 [(issue, key, name, count) for key, name, count in trends],
             )
+
+    def record_phrases(self, issue: str, keys: Iterable[str]) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM phrases WHERE issue = ?", (issue,))
+            self.db.executemany("INSERT OR IGNORE INTO phrases VALUES (?, ?)", [(issue, key) for key in keys])
+
+    def phrase_history(self, before: str, issues: int = 8) -> dict[str, int]:
+        """In how many of the last `issues` issues before `before` each phrase was strong."""
+        rows = self.db.execute(
+            "SELECT key, COUNT(*) FROM phrases WHERE issue IN (SELECT DISTINCT issue FROM phrases "
+            "WHERE issue < ? ORDER BY issue DESC LIMIT ?) GROUP BY key", (before, issues))
+        return dict(rows)
 
     def trend_history(self, before: str, issues: int = 4) -> list[dict[str, int]]:
         """Article counts per trend key for the last `issues` issues before `before`, newest first."""

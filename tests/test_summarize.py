@@ -109,3 +109,12 @@ def test_explanations_say_why_each_bullet_was_chosen():
     text, parts, sources = explained.bullets[0]
     assert {"centrality", "coverage", "position"} <= parts.keys()
     assert len(sources) >= 1
+
+
+def test_a_phrase_strong_every_week_gives_way_to_a_new_one():
+    fresh = summarize_week(QUANT + AGENTS, [], max_trends=1)
+    top = fresh.trends[0]
+    assert fresh.phrases  # the week's strongest phrases, for the state file
+    evergreen = {key: 8 for key in fresh.phrases[:5]}
+    later = summarize_week(QUANT + AGENTS, [], max_trends=1, seen_phrases=evergreen)
+    assert later.trends[0].name != top.name

@@ -107,3 +107,10 @@ def test_a_story_an_earlier_issue_told_is_not_told_again_under_a_new_url(state):
                          published=datetime(2024, 4, 24, tzinfo=timezone.utc))
     fresh = feed_entry("fresh", 24)
     assert [a.id for a in select_for_issue([again, fresh], W17, state, NOW)] == [fresh.id]
+
+
+def test_phrase_history_counts_recent_issues(state):
+    for week in ("2024-W10", "2024-W11", "2024-W12"):
+        state.record_phrases(week, ["open sourc", "agent"] if week != "2024-W12" else ["agent"])
+    assert state.phrase_history(before="2024-W13") == {"agent": 3, "open sourc": 2}
+    assert state.phrase_history(before="2024-W13", issues=1) == {"agent": 1}

@@ -6,7 +6,7 @@ the same thing, and chosen without repeating each other.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Article, Bullet, Citation, Passage, Trend
@@ -15,7 +15,7 @@ from .index import Index, build_index, keyword_seq, matches
 from .momentum import momentum
 from .passages import split_all
 from .text import content_terms
-from .trends import Draft, assign, theme_terms, configured_drafts, discover, name_trend, trend_key
+from .trends import Draft, assign, configured_drafts, discover, name_trend, score_phrases, theme_terms, trend_key
 from .weights import merged
 
 
@@ -30,10 +30,16 @@ class Explanation:
     bullets: list[tuple[str, dict[str, float], list[str]]] = field(default_factory=list)
 
 
+PHRASES_KEPT = 100  # the week's strongest phrases, remembered to tell evergreen ones later
+
+
 @dataclass(slots=True)
 class WeekSummary:
+    """The trends of a week, why they were chosen, and its strongest phrases."""
+
     trends: list[Trend]
     explanations: list[Explanation]
+    phrases: list[str] = field(default_factory=list)
 
 
 def summarize_week(
@@ -44,14 +50,20 @@ def summarize_week(
     bullets: int = 4,
     weights: dict[str, float] | None = None,
     history: Sequence[dict[str, int]] = (),
+    seen_phrases: Mapping[str, int] | None = None,
     theme: str = "",
 ) -> WeekSummary:
-    """Group a week's articles into trends, each with its cited bullets."""
+    """Group a week's articles into trends, each with its cited bullets.
+
+    `history`: article counts per trend of earlier issues, newest first (momentum);
+    `seen_phrases`: in how many recent issues each phrase was already strong.
+    """
     w = merged(weights)
     index = build_index(articles, split_all(articles))
     drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
-    found = discover(index, drafts, w, max(0, max_trends - sum(1 for d in drafts if d.entries)), exclude)
+    scored = score_phrases(index, w, exclude, seen_phrases)
+    found = discover(index, drafts, w, max(0, max_trends - sum(1 for d in drafts if d.entries)), exclude, scored)
     drafts += found
     assign(index, drafts)
     trends: list[tuple[Trend, Explanation, float]] = []
@@ -88,7 +100,8 @@ def summarize_week(
     discovered_part = sorted((t for t in trends if not t[0].configured), key=lambda t: (-t[2], t[0].name))
     kept = (configured_part + discovered_part)[:max_trends]
     kept.sort(key=lambda t: (-_spread(index, t[0]), -MOMENTUM_ORDER[t[0].momentum], not t[0].configured))
-    return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept])
+    return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept],
+                       phrases=[key for key, _ in scored[:PHRASES_KEPT]])
 
 
 MOMENTUM_ORDER = {"rising": 3, "new": 2, "steady": 1, "fading": 0}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .index import Index, keyword_seq, matches
@@ -81,8 +81,15 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
     return terms | generic()
 
 
-def score_phrases(index: Index, weights: dict[str, float], exclude: set[str]) -> list[tuple[str, float]]:
-    """Candidate phrases with their score, best first."""
+def score_phrases(index: Index, weights: dict[str, float], exclude: set[str],
+                  seen: Mapping[str, int] | None = None) -> list[tuple[str, float]]:
+    """Candidate phrases with their score, best first.
+
+    `seen`: in how many recent issues each phrase was already among the
+    week's strongest; an evergreen phrase ("open source" every week) is the
+    newsletter's furniture more than this week's trend.
+    """
+    seen = seen or {}
     min_articles = int(weights["min_articles"]) if len(index.articles) > 2 else 1
     scored = []
     for key, where in index.phrase_entries.items():
@@ -95,6 +102,7 @@ def score_phrases(index: Index, weights: dict[str, float], exclude: set[str]) ->
         titled = {index.entries[i].passage.article_id for i in where if key in index.entries[i].titled}
         spread = len(articles) + 0.5 * (len(sources) - 1) + weights["heading_boost"] * len(titled)
         score = spread * phrase_specificity(key) * math.log1p(len(where))
+        score /= 1 + weights["evergreen"] * seen.get(key, 0)
         scored.append((key, score))
     scored.sort(key=lambda pair: (-pair[1], pair[0]))
     return scored[:MAX_CANDIDATES]
@@ -109,11 +117,11 @@ def phrase_specificity(key: str) -> float:
 
 
 def discover(index: Index, configured: list[Draft], weights: dict[str, float],
-             limit: int, exclude: set[str]) -> list[Draft]:
-    """Group the best phrases into up to `limit` new trends."""
+             limit: int, exclude: set[str], scored: list[tuple[str, float]]) -> list[Draft]:
+    """Group the best phrases (`score_phrases`) into up to `limit` new trends."""
     drafts: list[Draft] = []
     taken = set().union(*(d.entries for d in configured)) if configured else set()
-    for key, score in score_phrases(index, weights, exclude):
+    for key, score in scored:
         where = set(index.phrase_entries[key])
         if taken and len(where & taken) / len(where) > weights["merge_overlap"]:
             continue  # the editor's trends already cover it

@@ -11,6 +11,7 @@ DEFAULTS: dict[str, float] = {
     "theme_share": 0.10,        # a phrase in more passages than this share is the week's backdrop, not a trend
     "merge_overlap": 0.5,       # phrases whose passages overlap this much are one trend
     "heading_boost": 0.5,       # extra weight of a phrase used in a heading
+    "evergreen": 0.25,          # a phrase strong in each of n recent issues counts 1/(1 + this * n)
     # Bullet scoring
     "centrality": 2.0,          # similarity to the trend's centre
     "coverage": 0.6,            # how many of the trend's phrases the passage uses

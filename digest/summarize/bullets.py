@@ -49,7 +49,7 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
     """Score each passage of a trend for how well it would stand as a bullet."""
     if not members:
         return []
-    centre = _centroid(index, members)
+    centre = _centroid(index, members, int(weights["centroid_terms"]))
     top = max(phrases.values(), default=1.0)
     candidates = []
     for i in members:
@@ -102,12 +102,15 @@ def _surface_in(index: Index, key: str, section: str) -> bool:
     return bool(section) and any(part in section for part in key.split())
 
 
-def _centroid(index: Index, members: Sequence[int]) -> Entry:
+def _centroid(index: Index, members: Sequence[int], terms: int = 0) -> Entry:
+    """The trend's centre; with `terms`, only its strongest terms (MEAD's centroid)."""
     vector: dict[str, float] = {}
     for i in members:
         entry = index.entries[i]
         for t, v in entry.vector.items():
             vector[t] = vector.get(t, 0.0) + v / entry.norm
+    if terms:
+        vector = dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:terms])
     norm = sum(v * v for v in vector.values()) ** 0.5 or 1.0
     return Entry(passage=index.entries[members[0]].passage, seq="", phrases={}, vector=vector, norm=norm)
 

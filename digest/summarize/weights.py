@@ -14,6 +14,7 @@ DEFAULTS: dict[str, float] = {
     "evergreen": 0.25,          # a phrase strong in each of n recent issues counts 1/(1 + this * n)
     # Bullet scoring
     "centrality": 2.0,          # similarity to the trend's centre
+    "centroid_terms": 20,       # the centre is its 20 strongest terms, as in MEAD (0: all terms)
     "coverage": 0.6,            # how many of the trend's phrases the passage uses
     "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same

@@ -60,6 +60,7 @@ def summarize_week(
     """
     w = merged(weights)
     index = build_index(articles, split_all(articles))
+    bullet_weights = {**w, "redundancy": w["trend_redundancy"]}
     drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
     scored = score_phrases(index, w, exclude, seen_phrases)
@@ -77,7 +78,7 @@ def summarize_week(
         if len(articles_in) < min_articles:
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
-        chosen = select(index, score_entries(index, members, draft.phrases, w), bullets, w)
+        chosen = select(index, score_entries(index, members, draft.phrases, w), bullets, bullet_weights)
         if len(chosen) < (1 if draft.configured else min(3, bullets)):  # a discovered trend needs substance
             continue
         trend = Trend(

@@ -19,11 +19,12 @@ DEFAULTS: dict[str, float] = {
     "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
     "structure": 0.15,          # list items, lead sentences, sections named after the trend
-    "position": 0.45,           # early in its article: news puts what matters first
+    "position": 0.2,            # early in its article: news puts what matters first
     "dangling": 1.2,            # penalty: starts with "This", "It", "These", ...
     "chatter": 1.0,             # penalty: first/second person, questions, calls to action
-    "redundancy": 0.7,          # MMR: weight of similarity to bullets already chosen
-    "duplicate": 0.45,          # similarity above which two passages say the same thing
+    "redundancy": 0.4,          # MMR: weight of similarity to passages already chosen (summaries)
+    "trend_redundancy": 1.0,    # the same within a trend's 3-5 bullets, where a repeat shows more
+    "duplicate": 0.4,           # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article in the same trend
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
     "min_words": 6,

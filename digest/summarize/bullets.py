@@ -66,6 +66,8 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
 
 def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float], top: float,
            weights: dict[str, float]) -> dict[str, float] | None:
+    if entry.passage.text.rstrip().endswith(":"):
+        return None  # "Efforts to mitigate bias involve:" introduces a list; it states nothing
     text = clean_bullet(entry.passage.text)
     n = len(text.split())
     if n < weights["min_words"] or not re.search(r"[A-Za-z]{3}", text):

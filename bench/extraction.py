@@ -43,7 +43,7 @@ def main() -> int:
     import trafilatura
     from readability import Document
 
-    from digest.collect.clean import html_to_blocks
+    from digest.collect.html import html_to_blocks
     from digest.collect.local import read_html_bytes
 
     truth = json.loads((args.data / "ground-truth.json").read_text(encoding="utf-8"))

@@ -95,8 +95,8 @@ _MD_LINK_RE = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_REF_LINK_RE = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
 _MD_CODE_RE = re.compile(r"`+([^`]+)`+")
-_TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
-_TODO_RE = re.compile(r"<(TODO|FIXME|NOTE|DRAFT)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
+TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+TODO_RE = re.compile(r"<(TODO|FIXME|NOTE|DRAFT)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 
 
 _ESCAPES = {"\\*": "\x00", "\\_": "\x01", "\\`": "\x02"}
@@ -112,7 +112,7 @@ def markdown_inline(text: str) -> str:
     text = _MD_CODE_RE.sub(r"\1", text)
     for _ in range(2):  # nested: **_bold italic_**
         text = _MD_EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
-    text = _TAG_RE.sub("", text)
+    text = TAG_RE.sub("", text)
     for escaped, mark in _ESCAPES.items():
         text = text.replace(mark, escaped[1])
     return text
@@ -137,7 +137,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
     Plain text has no heading syntax: a short line standing alone without
     closing punctuation reads as a heading there.
     """
-    text = _TODO_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = TODO_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = _dedent(text.split("\n"))
     blocks: list[Block] = []
     paragraph: list[str] = []
@@ -147,7 +147,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
 
     def flush() -> None:
         if paragraph:
-            _add(blocks, "paragraph", " ".join(paragraph), 0, guess_headings, alone=True)
+            add_block(blocks, "paragraph", " ".join(paragraph), 0, guess_headings, alone=True)
             paragraph.clear()
 
     for i, raw in enumerate(lines):
@@ -161,7 +161,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         if not line:
             in_item = False
         if paragraph and len(paragraph) == 1 and _SETEXT_RE.match(line):
-            _add(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
+            add_block(blocks, "heading", paragraph.pop(), 1 if line.startswith("=") else 2, False)
             continue
         if not line or _RULE_RE.match(line) or _TABLE_RE.match(line) or _LINK_DEF_RE.match(line):
             flush()  # rules, Markdown tables and link definitions are not prose
@@ -176,16 +176,16 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
         after_image = False
         if (heading := _HEADING_RE.match(line)) is not None:
             flush()
-            _add(blocks, "heading", heading.group(2), len(heading.group(1)), False)
+            add_block(blocks, "heading", heading.group(2), len(heading.group(1)), False)
             continue
         if (item := _ITEM_RE.match(raw)) is not None and not _RULE_RE.match(line):
             flush()
-            _add(blocks, "item", item.group(2), len(item.group(1).expandtabs(4)) // 2, False)
+            add_block(blocks, "item", item.group(2), len(item.group(1).expandtabs(4)) // 2, False)
             in_item = True
             continue
         if (bold := _BOLD_LINE_RE.match(line)) is not None and not paragraph:
             flush()
-            _add(blocks, "heading", bold.group(2), 3, False)
+            add_block(blocks, "heading", bold.group(2), 3, False)
             continue
         if line.startswith(">"):
             line = line.lstrip("> ").strip()
@@ -237,7 +237,7 @@ def _looks_like_title(line: str) -> bool:
     return 0 < len(words) <= 12 and not line.endswith((".", ",", ";", "!")) and line[:1].isupper()
 
 
-def _add(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False,
+def add_block(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False,
          markdown: bool = True) -> None:
     text = normalize(strip_credits(_inline(text) if markdown else text))
     if not text or (is_boilerplate(text) and not is_tail_marker(text)):
@@ -263,125 +263,3 @@ def _dedent(lines: list[str]) -> list[str]:
 def text_to_blocks(text: str) -> list[Block]:
     """Plain text: Markdown signals are honoured, headings are guessed."""
     return markdown_to_blocks(text, guess_headings=True)
-
-
-# --- HTML --------------------------------------------------------------------
-
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button", "input",
-              "select", "textarea", "nav", "footer", "aside", "figure", "figcaption", "picture", "img", "video",
-              "audio", "header", "dialog", "object", "embed", "label", "table", "pre")
-_FURNITURE_RE = re.compile(r"(?:^|[\s_-])(?:share|social|cookie|consent|banner|newsletter|subscribe|signup|"
-                           r"related|promo|advert|ads?|sidebar|comments?|breadcrumbs?|author-bio|byline|"
-                           r"meta|tags|popup|modal|toolbar|menu|nav)(?:$|[\s_-])", re.IGNORECASE)
-_KEEP = frozenset({"article", "main", "body", "html"})
-_HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_PARAGRAPHS = frozenset({"p", "blockquote", "dd", "dt"})
-_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "span", "center", "details", "summary",
-                         "li", "ul", "ol", "dl", "html", "font", "small", "em", "strong", "b", "i", "a"})
-_SECTIONS = frozenset({"div", "section", "article", "main", "center", "details"})
-_SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
-_BLOCKY = frozenset({"p", "div", "section", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-                     "dl", "article", "main"})
-
-
-def html_to_blocks(html: str) -> list[Block]:
-    """An HTML page or fragment (a feed description) into blocks.
-
-    lxml parses and walks the tree: feeds bring thousands of descriptions a
-    run, so this is on the hot path.
-    """
-    from lxml import etree
-
-    html = _TODO_RE.sub("", html)
-    if not html.strip():
-        return []
-    try:
-        tree = parse_html(html)
-    except (etree.ParserError, ValueError):
-        return text_to_blocks(_TAG_RE.sub(" ", html))
-    root = _main(tree)
-    for element in list(root.iter(*_DROP_TAGS)) + hidden_elements(root):
-        if element is not root and element.getparent() is not None:
-            element.drop_tree()
-    for element in list(root.xpath(".//*[@class or @id or @role]")):
-        marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-        if element.tag not in _KEEP and _FURNITURE_RE.search(marks):
-            element.drop_tree()
-    for element in root.iter(_SPACED):
-        element.tail = " " + (element.tail or "")  # block ends are word breaks
-    blocks: list[Block] = []
-    _walk(root, blocks, 0)
-    return drop_tail(blocks)
-
-
-_HIDDEN = ('.//*[@hidden or @aria-hidden="true" or contains(translate(@style, " ", ""), "display:none")'
-           ' or contains(translate(@style, " ", ""), "visibility:hidden")]'
-           ' | .//sup[translate(normalize-space(.), "0123456789[]*†", "") = ""]')
-_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-def hidden_elements(tree) -> list:
-    """Elements a reader never reads as text: hidden, aria-hidden, display:none, footnote marks."""
-    return list(tree.xpath(_HIDDEN))
-
-
-def parse_html(html: str):
-    """lxml's tree of a page; an XML declaration (XHTML) is dropped first, lxml refuses it in text."""
-    import lxml.html
-
-    return lxml.html.fromstring(_XML_DECLARATION_RE.sub("", html, count=1))
-
-
-def _main(tree):
-    """The article of a page: <article>, <main>, role=main, else the body."""
-    for query in ("//article", "//main", "//*[@role='main']", "//body"):
-        found = tree.xpath(query)
-        if found:
-            return found[0]
-    return tree
-
-
-def _walk(node, blocks: list[Block], depth: int) -> None:
-    loose: list[str] = [node.text or ""]
-
-    def flush() -> None:
-        if "".join(loose).strip():
-            _add(blocks, "paragraph", "".join(loose), 0, False, markdown=False)
-        loose.clear()
-
-    for child in node:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if not tag:  # a comment or processing instruction: only its tail is text
-            loose.append(child.tail or "")
-            continue
-        if tag in _HEADINGS:
-            flush()
-            _add(blocks, "heading", child.text_content(), _HEADINGS[tag], False, markdown=False)
-        elif tag in ("ul", "ol"):
-            flush()
-            _walk_list(child, blocks, depth)
-        elif tag in _PARAGRAPHS:
-            flush()
-            _add(blocks, "paragraph", child.text_content(), 0, False, markdown=False)
-        elif tag == "br":
-            flush()
-        elif tag in _SECTIONS or (tag in _CONTAINERS and any(
-                isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants())):
-            flush()  # a div or section is a block of its own, even without <p> inside
-            _walk(child, blocks, depth)
-        else:
-            loose.append(child.text_content())
-        loose.append(child.tail or "")
-    flush()
-
-
-def _walk_list(node, blocks: list[Block], depth: int) -> None:
-    for item in node:
-        if not isinstance(item.tag, str) or item.tag != "li":
-            continue
-        nested = [sub for sub in item if isinstance(sub.tag, str) and sub.tag in ("ul", "ol")]
-        for sub in nested:
-            sub.getparent().remove(sub)
-        _add(blocks, "item", item.text_content(), depth, False, markdown=False)
-        for sub in nested:
-            _walk_list(sub, blocks, depth + 1)

@@ -20,7 +20,8 @@ from urllib.parse import urljoin
 import feedparser
 
 from ..models import Article, Block
-from .clean import html_to_blocks, text_to_blocks
+from .clean import text_to_blocks
+from .html import html_to_blocks
 from .urls import canonical_url
 
 

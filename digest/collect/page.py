@@ -11,7 +11,8 @@ import re
 from typing import Any
 
 from ..models import Block
-from .clean import hidden_elements, html_to_blocks, normalize, parse_html
+from .clean import normalize
+from .html import hidden_elements, html_to_blocks, parse_html
 
 _LEVEL_RE = re.compile(r"h([1-6])")
 

@@ -105,7 +105,8 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     if explain:
         _print_explanations(result.explanations)
     digest = result.digest
-    click.echo(f"{result.week}: {len(digest.articles)} articles, {len(digest.trends)} trends", err=True)
+    if sys.stderr.isatty():  # cron reads warnings and errors only
+        click.echo(f"{result.week}: {len(digest.articles)} articles, {len(digest.trends)} trends", err=True)
     click.echo(str(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)

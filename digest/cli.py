@@ -246,6 +246,29 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
 
 
 @main.command()
+@_config_option
+@click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def preview(config_path: Path, week, port: int) -> None:
+    """Preview the issue in a browser; it rebuilds and reloads on every change.
+
+    Previews never use up articles: they build with a copy of the state file.
+
+    \b
+    Example:
+      digest preview --week 2024-W46    # then open http://127.0.0.1:8000/
+    """
+    from .preview import serve
+
+    _load(config_path)  # a bad config is an error line before anything starts
+    try:
+        serve(config_path, week, port,
+              ready=lambda bound: click.echo(f"previewing on http://127.0.0.1:{bound}/ (Ctrl-C stops)", err=True))
+    except OSError as exc:
+        raise DigestError(f"port {port}: cannot serve the preview ({exc.strerror or exc})") from None
+
+
+@main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
     """Start a new newsletter folder: sources.yaml, templates/, notes/.

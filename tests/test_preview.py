@@ -1,0 +1,74 @@
+"""`digest preview`: a real server on 127.0.0.1 that rebuilds and reloads on change."""
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from digest.preview import serve
+from digest.week import Week
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(check, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError("the preview did not change in time")
+
+
+@pytest.fixture
+def running(tmp_path):
+    shutil.copy(ROOT / "sources.yaml", tmp_path)
+    shutil.copytree(ROOT / "sample", tmp_path / "sample")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    stop, bound = threading.Event(), []
+    thread = threading.Thread(target=serve, args=(tmp_path / "sources.yaml", Week(2024, 46), 0, stop, bound.append),
+                              daemon=True)
+    thread.start()
+    wait_for(lambda: bool(bound))
+    yield tmp_path, f"http://127.0.0.1:{bound[0]}"
+    stop.set()
+    thread.join(timeout=10)
+
+
+def test_preview_serves_the_issue_and_reloads_when_a_template_changes(running):
+    folder, url = running
+    page = get(url + "/")
+    assert "LLM Trends Weekly" in page and 'new EventSource("/events")' in page
+    assert "LLM TRENDS WEEKLY" in get(url + "/digest.txt")
+    template = folder / "templates" / "digest.txt.j2"
+    template.write_text(template.read_text().replace("{{ newsletter.title | upper }}", "EDITED {{ newsletter.title }}"))
+    wait_for(lambda: get(url + "/digest.txt").startswith("EDITED LLM Trends Weekly"))
+
+
+def test_a_template_error_shows_in_the_page_and_the_state_is_untouched(running):
+    folder, url = running
+    (folder / "templates" / "digest.mjml.j2").write_text("{% for x in %}\n")
+    wait_for(lambda: "error: " in get(url + "/"))
+    assert "digest.mjml.j2:1" in get(url + "/")
+    assert not (folder / ".digest-state.sqlite").exists()  # previews build on a scratch copy
+
+
+def test_the_page_hears_about_each_rebuild(running):
+    folder, url = running
+    events = urllib.request.urlopen(url + "/events", timeout=20)
+    note = folder / "sample" / "notes" / "late.md"
+    note.write_text("# Late note\n\nAgents that use tools now book trips on their own.\n")
+    line = events.readline().decode()
+    while not line.startswith("data:"):
+        line = events.readline().decode()
+    events.close()
+    wait_for(lambda: "Late note" in get(url + "/"))

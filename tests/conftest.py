@@ -1,6 +1,7 @@
 """Shared fixtures: articles built in code, and a newsletter folder on disk."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -31,3 +32,20 @@ def newsletter(tmp_path: Path):
 
     return write
 
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright: skipped only off CI when it is missing."""
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()

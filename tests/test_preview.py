@@ -72,3 +72,16 @@ def test_the_page_hears_about_each_rebuild(running):
         line = events.readline().decode()
     events.close()
     wait_for(lambda: "Late note" in get(url + "/"))
+
+
+def test_the_browser_page_reloads_itself(running, browser):
+    folder, url = running
+    page = browser.new_page()
+    try:
+        page.goto(url + "/")
+        assert "LLM Trends Weekly" in page.title()
+        template = folder / "templates" / "digest.mjml.j2"
+        template.write_text(template.read_text().replace("<mj-title>", "<mj-title>Edited · ", 1))
+        page.wait_for_function("document.title.startsWith('Edited')", timeout=15000)
+    finally:
+        page.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -56,7 +57,14 @@ class Fetched:
 def fetch_all(urls: Sequence[str], validators: Mapping[str, Validators] | None = None,
               limits: Limits = Limits(), progress: Callable[[Fetched], None] | None = None) -> dict[str, Fetched]:
     """Fetch every URL concurrently; each result says ok, not-modified or failed."""
-    return asyncio.run(_fetch_all(list(dict.fromkeys(urls)), validators or {}, limits, progress))
+    work = _fetch_all(list(dict.fromkeys(urls)), validators or {}, limits, progress)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    # Called from code that already runs an event loop (a notebook, a server): use a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 async def _fetch_all(urls, validators, limits, progress) -> dict[str, Fetched]:

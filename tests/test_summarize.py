@@ -118,3 +118,20 @@ def test_a_phrase_strong_every_week_gives_way_to_a_new_one():
     evergreen = {key: 8 for key in fresh.phrases[:5]}
     later = summarize_week(QUANT + AGENTS, [], max_trends=1, seen_phrases=evergreen)
     assert later.trends[0].name != top.name
+
+
+def test_paraphrases_that_share_phrases_count_as_similar_for_bullets():
+    from digest.summarize.bullets import _similarity
+    from digest.summarize.index import build_index, cosine
+    from digest.summarize.passages import split_all
+
+    articles = [
+        make_article("p1", "Agent benchmarks measure whole multi-step tasks rather than single answers.", source="A"),
+        make_article("p2", "Agent benchmarks score complete multi-step tasks such as booking a trip.", source="B"),
+        make_article("p3", "Quantization shrinks small models so they run on phones.", source="C"),
+    ]
+    index = build_index(articles, split_all(articles))
+    first, second, other = [e for e in index.entries if e.passage.kind != "heading"]
+    weights = {"phrase_overlap": 0.2}
+    assert _similarity(first, second, weights) >= 0.6 > cosine(first, second)
+    assert _similarity(first, other, weights) < 0.2

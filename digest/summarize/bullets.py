@@ -155,8 +155,18 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
         chosen.append(best)
         picked = index.entries[best.index]
         for c in pool:
-            overlap[c.index] = max(overlap[c.index], cosine(index.entries[c.index], picked))
+            overlap[c.index] = max(overlap[c.index], _similarity(index.entries[c.index], picked, weights))
     return chosen
+
+
+def _similarity(a: Entry, b: Entry, weights: dict[str, float]) -> float:
+    """Word overlap, or for bullets also shared multi-word phrases: two paraphrases of one
+    claim ("agent benchmarks score whole multi-step tasks") share phrases more than words."""
+    similarity = cosine(a, b)
+    if weights["phrase_overlap"]:
+        shared = sum(1 for key in a.phrases if " " in key and key in b.phrases)
+        similarity = max(similarity, min(1.0, weights["phrase_overlap"] * shared))
+    return similarity
 
 
 def _new_article(index: Index, group: Candidate, entry: Entry) -> bool:

@@ -60,7 +60,7 @@ def summarize_week(
     """
     w = merged(weights)
     index = build_index(articles, split_all(articles))
-    bullet_weights = {**w, "redundancy": w["trend_redundancy"]}
+    bullet_weights = {**w, "redundancy": w["trend_redundancy"], "phrase_overlap": w["trend_phrase_overlap"]}
     drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
     scored = score_phrases(index, w, exclude, seen_phrases)

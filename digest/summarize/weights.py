@@ -24,6 +24,8 @@ DEFAULTS: dict[str, float] = {
     "chatter": 1.0,             # penalty: first/second person, questions, calls to action
     "redundancy": 0.4,          # MMR: weight of similarity to passages already chosen (summaries)
     "trend_redundancy": 1.0,    # the same within a trend's 3-5 bullets, where a repeat shows more
+    "phrase_overlap": 0.0,      # similarity per shared multi-word phrase (summaries: words only)
+    "trend_phrase_overlap": 0.2,  # ... between a trend's bullets
     "duplicate": 0.4,           # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article in the same trend
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best

@@ -85,7 +85,7 @@ def main() -> int:
     scores = {name: {"rouge1": [], "rouge2": [], "rougeL": []} for name in systems}
     seconds = dict.fromkeys(systems, 0.0)
     count = 0
-    for category, stem, title, paragraphs, reference in load(args.data):
+    for _category, _stem, title, paragraphs, reference in load(args.data):
         count += 1
         k = len(reference)
         for name, system in systems.items():

@@ -65,7 +65,6 @@ def ours(config: Path, runs: int) -> list[dict]:
     from digest.collect import collect, summary
     from digest.config import load_config
     from digest.state import State
-
     from digest.week import Week
 
     results = []

@@ -86,7 +86,7 @@ def main() -> int:
     }
     scores = {name: ([], []) for name in systems}
     seconds = dict.fromkeys(systems, 0.0)
-    for category, items in sorted(clusters.items()):
+    for _category, items in sorted(clusters.items()):
         titles = [t for t, _, _ in items]
         docs = [p for _, p, _ in items]
         reference = " ".join(" ".join(r) for _, _, r in items)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .collect import collect
 from .collect import summary as feed_summary
-from .collect.fetch import Fetched, Limits
 from .collect.dedupe import fingerprint
+from .collect.fetch import Fetched, Limits
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config

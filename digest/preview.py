@@ -120,7 +120,7 @@ def handler_for(preview: Preview) -> type[BaseHTTPRequestHandler]:
             try:
                 while True:
                     with preview.changed:
-                        preview.changed.wait_for(lambda: preview.version != seen, timeout=15)
+                        preview.changed.wait_for(lambda seen=seen: preview.version != seen, timeout=15)
                         current = preview.version
                     message = f"data: {current}\n\n" if current != seen else ": still here\n\n"
                     self.wfile.write(message.encode())

@@ -14,6 +14,7 @@ from factories import TRENDS, make_digest
 
 from digest.render import render_issue
 
+
 @pytest.fixture(scope="module")
 def email_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("issue") / "digest.html"

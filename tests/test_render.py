@@ -18,8 +18,8 @@ import pytest
 from factories import NOTE, SCRIPT_BULLET, TRENDS, WEEKEND, make_digest
 
 from digest.render import Rendered, TemplateError, render_issue, templates
-from digest.render.templates import default_templates_dir
 from digest.render.output import write_issue
+from digest.render.templates import default_templates_dir
 
 SUBJECT = "LLM Trends Weekly — 2024-W17: Agents and tool use, Small and efficient models, Multimodality"
 

@@ -1,11 +1,11 @@
 """The summarizer, on small clusters an editor can judge at a glance."""
 from __future__ import annotations
 
+from builders import make_article
+
 from digest.summarize import summarize_cluster, summarize_week
 from digest.summarize.bullets import clean_bullet
 from digest.summarize.text import split_sentences, term
-
-from builders import make_article
 
 AGENTS = [
     make_article("a1", "Coding agents now open pull requests on their own after planning a fix in several steps.",

@@ -9,11 +9,11 @@ less metadata.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import tomllib
 import yaml
 
 FENCES = {"---": "yaml", "+++": "toml"}

@@ -17,8 +17,8 @@ from typing import Any
 
 from ..models import Article, Block
 from .clean import is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
-from .html import parse_html
 from .frontmatter import split_front_matter
+from .html import parse_html
 from .page import page_to_blocks
 
 

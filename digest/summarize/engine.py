@@ -15,7 +15,16 @@ from .index import Index, build_index, keyword_seq, matches
 from .momentum import momentum
 from .passages import split_all
 from .text import content_terms
-from .trends import Draft, assign, configured_drafts, discover, name_trend, score_phrases, theme_terms, trend_key
+from .trends import (
+    Draft,
+    assign,
+    configured_drafts,
+    discover,
+    name_trend,
+    score_phrases,
+    theme_terms,
+    trend_key,
+)
 from .weights import merged
 
 
@@ -191,7 +200,7 @@ def summarize_cluster(
 def _cluster_phrases(index: Index) -> dict[str, float]:
     """The phrases most documents of the cluster share: what it is about."""
     shared: dict[str, float] = {}
-    for key, where in index.phrase_entries.items():
+    for key in index.phrase_entries:
         n = len(index.phrase_articles(key))
         if n >= max(2, len(index.articles) // 3):
             shared[key] = float(n)

@@ -221,19 +221,17 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     Example:
       digest collect --week 2024-W17 --json
     """
-    from .collect import collect
-    from .collect.window import dedupe, select_for_issue
     from .models import Digest
+    from .pipeline import week_articles
     from .state import State
     from .week import Week
 
     config = _load(config_path)
     week = week or Week.last_complete()
     with State(config.state) as state:
-        collection = collect(config, state)
-        for line in collection.warnings:
-            warn(line)
-        articles = select_for_issue(dedupe(collection.articles), week, state)
+        articles, _, warnings = week_articles(config, state, week)
+    for line in warnings:
+        warn(line)
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
     for article, data in zip(articles, model["articles"]):

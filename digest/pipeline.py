@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .collect import collect
+from .collect import Collection, collect
 from .collect import summary as feed_summary
 from .collect.dedupe import fingerprint
 from .collect.fetch import Fetched, Limits
@@ -47,12 +47,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
     week = week or Week.last_complete()
     with State(config.state) as state:
-        limits = Limits(concurrency=config.fetch.get("concurrency", Limits.concurrency),
-                        deadline=config.fetch.get("timeout", Limits.deadline))
-        collection = collect(config, state, limits, progress=progress, since=week.start - timedelta(days=1))
-        articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
-        articles, page_warnings = fill_full_text(articles, config.sources, state)
-        result = BuildResult(week=week, folder=None, digest=None, warnings=collection.warnings + page_warnings,
+        articles, collection, warnings = week_articles(config, state, week, now, progress)
+        result = BuildResult(week=week, folder=None, digest=None, warnings=warnings,
                              feeds=feed_summary(collection), fetched=collection.fetched)
         if not articles:
             return result
@@ -62,6 +58,17 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         remember(state, week, articles, summary)
     result.explanations = summary.explanations
     return result
+
+
+def week_articles(config: Config, state: State, week: Week, now: datetime | None = None,
+                  progress: Callable[[Fetched], None] | None = None) -> tuple[list[Article], Collection, list[str]]:
+    """The articles of `week`'s issue, full text filled in: what `build` and `digest collect` show."""
+    limits = Limits(concurrency=config.fetch.get("concurrency", Limits.concurrency),
+                    deadline=config.fetch.get("timeout", Limits.deadline))
+    collection = collect(config, state, limits, progress=progress, since=week.start - timedelta(days=1))
+    articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
+    articles, page_warnings = fill_full_text(articles, config.sources, state)
+    return articles, collection, collection.warnings + page_warnings
 
 
 def summarize(config: Config, articles: list[Article], state: State, week: Week) -> WeekSummary:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .index import Entry, Index, cosine
-from .text import NUMBER_RE, words
+from .text import NUMBER_RE, split_label, words
 
 _DANGLING_RE = re.compile(
     r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
@@ -31,7 +31,6 @@ _DISCOURSE_RE = re.compile(
     r"in fact|indeed|notably|importantly|interestingly|similarly|likewise|meanwhile|besides|"
     r"on the other hand|in other words|that being said|in conclusion|overall|finally|lastly|first|"
     r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
-_LABEL_RE = re.compile(r"^([^:.!?]{2,60}):\s+(\S.*)$")
 
 
 @dataclass(slots=True)
@@ -88,7 +87,8 @@ def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float],
         "position": weights["position"] / (1 + entry.rank) ** 0.5,
     }
     penalty = 0.0
-    if _DANGLING_RE.match(_DISCOURSE_RE.sub("", _LABEL_RE.sub(r"\2", text))):
+    label = split_label(text)
+    if _DANGLING_RE.match(_DISCOURSE_RE.sub("", label[1] if label else text)):
         penalty += weights["dangling"]
     if (_CHATTER_RE.search(text) and not _QUOTED_RE.search(text)) or text.rstrip().endswith("?"):
         penalty += weights["chatter"]
@@ -185,10 +185,10 @@ def _is_label(text: str) -> bool:
 def clean_bullet(text: str) -> str:
     """The passage as a bullet: no leading discourse marker, capitalised, punctuated."""
     text = re.sub(r"\s+", " ", text).strip().lstrip("•*-–— ").strip()
-    label = _LABEL_RE.match(text)
-    if label and _is_label(label.group(1)):
-        rest = _DISCOURSE_RE.sub("", label.group(2))
-        text = f"{label.group(1)}: {rest[:1].upper()}{rest[1:]}"
+    label = split_label(text)
+    if label and _is_label(label[0]):
+        rest = _DISCOURSE_RE.sub("", label[1])
+        text = f"{label[0]}: {rest[:1].upper()}{rest[1:]}"
     else:
         text = _DISCOURSE_RE.sub("", text)
         text = text[:1].upper() + text[1:]

@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import Article, Passage
-from .text import is_acronym, is_stopword, specificity, term, tokens
+from .text import is_acronym, is_stopword, specificity, split_label, term, tokens
 
 MAX_PHRASE = 3
 # Punctuation that ends a phrase: "LLMs, SLMs" is not the phrase "LLMs SLMs".
 _CHUNK_RE = re.compile(r"[,;:()\[\]{}\"“”!?|/—–]|\.(?:\s|$)|\s-\s")
 _DEFINITION_RE = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,7}?[A-Za-z][\w'-]*)\s*\(\s*([A-Z][A-Za-z0-9]{1,7})\s*\)")
-# "Quantization: reducing the precision ..." - the label works like a heading.
-_LABEL_RE = re.compile(r"^([^:.!?]{2,60}):\s+\S")
 _JOINERS = frozenset({"of", "and", "for", "to", "the", "in", "&"})
 
 
@@ -207,9 +205,9 @@ def _entry(passage: Passage, chunked: list[list[str]], aliases: dict[str, str]) 
     titled: set[str] = set()
     if passage.kind == "heading":
         titled = set(phrases)
-    elif (label := _LABEL_RE.match(passage.text)) and len(label.group(1).split()) <= 8:
+    elif (label := split_label(passage.text)) and len(label[0].split()) <= 8:
         label_phrases: dict[str, str] = {}
-        for words in chunks(label.group(1)):
+        for words in chunks(label[0]):
             _ngrams(words, [_word(w) for w in words], label_phrases)
         titled = set(label_phrases) & phrases.keys()
     return Entry(passage=passage, seq=" " + " ".join(seq_terms) + " ", phrases=phrases,

@@ -47,8 +47,11 @@ instead largely lot lots mainly merely moreover namely new particularly possibly
 significantly simply specifically truly typically usually various via whereas widely yes
 """.split())
 
-_BRITISH = ((re.compile(r"isation(s?)$"), r"ization\1"), (re.compile(r"ise(s|d)?$"), r"ize\1"),
-            (re.compile(r"ising$"), "izing"), (re.compile(r"our(s?)$"), r"or\1"))
+# British spellings fold into American ones before stemming ("optimisation" is "optimization"),
+# for the words listed only: a suffix rule alone would turn "rise" into "rize".
+_SUFFIXES = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ises", "izes"),
+             ("ised", "ized"), ("ise", "ize"), ("ysed", "yzed"), ("yse", "yze"), ("ours", "ors"), ("our", "or"),
+             ("elling", "eling"), ("elled", "eled"), ("tre", "ter"), ("logue", "log"))
 _BRITISH_SAFE = frozenset({"optimise", "optimised", "optimises", "optimising", "optimisation", "optimisations",
                            "organise", "organised", "organisation", "organisations", "recognise", "recognised",
                            "realise", "realised", "summarise", "summarised", "summarisation", "prioritise",
@@ -86,6 +89,16 @@ def _ends_with_abbreviation(sentence: str) -> bool:
     return len(last) == 1 and last.isalpha()
 
 
+# "Quantization: reducing the precision ..." - a bold-lead list item, its label read like a heading.
+_LABEL_RE = re.compile(r"^([^:.!?]{2,60}):\s+(\S.*)$", re.DOTALL)
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """(label, rest) of a passage that opens with "Label: ...", else None."""
+    match = _LABEL_RE.match(text)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def words(text: str) -> list[str]:
     """The words of a text, as written (numbers, "GPT-4o", "don't" included)."""
     return WORD_RE.findall(text)
@@ -110,19 +123,9 @@ def term(word: str) -> str:
 
 
 def _americanize(word: str) -> str:
-    if word == "modelling":
-        return "modeling"
-    if word == "modelled":
-        return "modeled"
-    if word == "analyse" or word == "analysed":
-        return word.replace("yse", "yze")
-    if word == "centre":
-        return "center"
-    if word == "catalogue":
-        return "catalog"
-    for pattern, replacement in _BRITISH:
-        if pattern.search(word):
-            return pattern.sub(replacement, word)
+    for british, american in _SUFFIXES:
+        if word.endswith(british):
+            return word[: -len(british)] + american
     return word
 
 

@@ -22,6 +22,7 @@ import feedparser
 from ..models import Article, Block
 from .clean import text_to_blocks
 from .html import html_to_blocks
+from .local import parse_date
 from .urls import canonical_url
 
 
@@ -127,24 +128,10 @@ def _parse_fast(name: str, data: bytes) -> FeedRead | None:
     read = FeedRead(entries=len(parsed.entries), parser="fastfeedparser")
     site = parsed.feed.get("link") or ""
     for entry in parsed.entries:
-        entry["published_parsed"] = _iso_struct(entry.get("published"))
-        entry["updated_parsed"] = _iso_struct(entry.get("updated"))
         article = _article(name, entry, site)
         if article is not None:
             read.articles.append(article)
     return read
-
-
-def _iso_struct(text: Any):
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).timetuple()
 
 
 def _reason(exc: Any) -> str:
@@ -198,10 +185,15 @@ def _plain(text: str) -> str:
 
 
 def _date(entry: Any) -> datetime | None:
+    """feedparser's parsed dates, else ISO dates as fastfeedparser and JSON Feed give them."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    for key in ("published", "updated"):
+        moment = parse_date(entry.get(key))
+        if moment is not None:
+            return moment.astimezone(timezone.utc).replace(microsecond=0)  # seconds, as feedparser gives
     return None
 
 
@@ -227,8 +219,8 @@ def _parse_json_feed(name: str, data: bytes) -> FeedRead:
             "author": (item.get("author") or {}).get("name") or next(
                 (a.get("name") for a in item.get("authors", []) if isinstance(a, dict)), None),
             "tags": [{"term": t} for t in item.get("tags", []) if isinstance(t, str)],
-            "published_parsed": _iso_struct(item.get("date_published")),
-            "updated_parsed": _iso_struct(item.get("date_modified")),
+            "published": item.get("date_published"),
+            "updated": item.get("date_modified"),
         }
         article = _article(name, feedparser.FeedParserDict(entry))
         if article is not None:

@@ -354,30 +354,27 @@ def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int
     return value
 
 
-def _fetch(value: Any, doc: _Doc) -> dict[str, int]:
+def _options(value: Any, doc: _Doc, key: str, known: set[str], example: str) -> dict[str, Any]:
+    """An optional mapping of settings: {} when absent, an error when not a mapping, unknown keys warned."""
     if value is None:
         return {}
     if not isinstance(value, dict):
-        doc.error("fetch", f"expected a mapping like {{concurrency: 32, timeout: 45}}, got {_kind(value)}")
+        doc.error(key, f"expected a mapping like {example}, got {_kind(value)}")
         return {}
-    _unknown(doc, value, set(FETCH_KEYS), "fetch")
-    return {key: _int_option(value, doc, key, 0, low, high, prefix="fetch.")
-            for key, (low, high) in FETCH_KEYS.items() if key in value}
+    _unknown(doc, value, known, key)
+    return {name: setting for name, setting in value.items() if name in known}
+
+
+def _fetch(value: Any, doc: _Doc) -> dict[str, int]:
+    given = _options(value, doc, "fetch", set(FETCH_KEYS), "{concurrency: 32, timeout: 45}")
+    return {key: _int_option(given, doc, key, 0, *FETCH_KEYS[key], prefix="fetch.") for key in given}
 
 
 def _summarizer(value: Any, doc: _Doc) -> dict[str, float]:
     from .summarize.weights import DEFAULTS
 
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        doc.error("summarizer", f"expected a mapping of weights, got {_kind(value)}")
-        return {}
-    _unknown(doc, value, set(DEFAULTS), "summarizer")
     result = {}
-    for key, number in value.items():
-        if key not in DEFAULTS:
-            continue
+    for key, number in _options(value, doc, "summarizer", set(DEFAULTS), "{centrality: 2.0}").items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             doc.error(f"summarizer.{key}", f"expected a number, got {number!r}")
         else:

@@ -19,6 +19,7 @@ from ..state import State
 from . import cache
 from .feed import FeedRead, parse_feed, read_feed_file
 from .fetch import Fetched, Limits, Validators, fetch_all
+from .local import shown_path
 
 Reader = Callable[[SourceConfig, Path], FeedRead]
 
@@ -66,7 +67,7 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
             where = source.location
         else:
             read = READERS[source.kind](source, config.root)
-            where = _shown(source.location, config.root)
+            where = shown_path(source.location, config.root)
         for warning in read.warnings:
             result.warnings.append(f"{source.name}: {warning}")
         if read.error:
@@ -167,11 +168,3 @@ def summary(collection: Collection) -> str | None:
     parts = [f"{counts[key]} {label}" for key, label in (("ok", "ok"), ("not-modified", "not modified"),
                                                            ("failed", "failed")) if counts[key]]
     return f"{sum(counts.values())} feeds: " + ", ".join(parts)
-
-
-def _shown(location: str, root: Path) -> str:
-    """Paths in reports are relative to the config folder: stable across machines."""
-    try:
-        return Path(location).relative_to(root).as_posix()
-    except ValueError:
-        return location

@@ -305,7 +305,7 @@ def read_local(name: str, location: str, root: Path) -> tuple[list[Article], lis
     articles: list[Article] = []
     warnings: list[str] = []
     for path in list_files(location):
-        shown = _relative(path, root)
+        shown = shown_path(path, root)
         try:
             doc = read_file(path)
         except UnreadableFile as exc:
@@ -316,8 +316,10 @@ def read_local(name: str, location: str, root: Path) -> tuple[list[Article], lis
     return articles, warnings
 
 
-def _relative(path: Path, root: Path) -> str:
+def shown_path(path: Path | str, root: Path) -> str:
+    """A path as reports and article ids give it: relative to the config folder, stable across machines."""
+    path = Path(path).resolve()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return path.as_posix()

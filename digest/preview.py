@@ -54,6 +54,8 @@ class Preview:
         except click.ClickException as exc:
             lines = getattr(exc, "lines", None) or [exc.format_message()]
             page, text = _message([f"error: {line}" for line in lines]), ""
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the watching; the page says what broke
+            page, text = _message([f"error: digest failed: {type(exc).__name__}: {exc}"]), ""
         with self.changed:
             self.page, self.text = _with_reload(page), text
             self.version += 1

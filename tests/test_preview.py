@@ -15,8 +15,13 @@ from digest.week import Week
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# Straight to 127.0.0.1: an http_proxy in the environment (CI has one for the
+# package registries) would buffer the event stream and never pass it on.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with DIRECT.open(url, timeout=10) as response:
         return response.read().decode("utf-8")
 
 
@@ -64,11 +69,13 @@ def test_a_template_error_shows_in_the_page_and_the_state_is_untouched(running):
 
 def test_the_page_hears_about_each_rebuild(running):
     folder, url = running
-    events = urllib.request.urlopen(url + "/events", timeout=20)
+    events = DIRECT.open(url + "/events", timeout=20)
     note = folder / "sample" / "notes" / "late.md"
     note.write_text("# Late note\n\nAgents that use tools now book trips on their own.\n")
+    deadline = time.monotonic() + 30  # the server says "still here" every 15 s: a bare read never times out
     line = events.readline().decode()
     while not line.startswith("data:"):
+        assert line and time.monotonic() < deadline, "no rebuild event came"
         line = events.readline().decode()
     events.close()
     wait_for(lambda: "Late note" in get(url + "/"))

@@ -86,6 +86,13 @@ def test_summarize_cluster_respects_budget_and_query():
     assert sum(len(p.text.split()) for p, _ in words) <= 30
 
 
+def test_a_topic_statement_focuses_without_occurring_word_for_word():
+    topic = "Describe how agents plan their steps and which tools they call when they work alone."
+    focused = summarize_cluster(QUANT + AGENTS, sentences=3, query=topic)
+    assert len(focused) == 3
+    assert all(p.article_id.startswith("a") for p, _ in focused)
+
+
 def test_same_input_same_trends():
     first = summarize_week(QUANT + AGENTS, [])
     second = summarize_week(list(reversed(QUANT + AGENTS)), [])

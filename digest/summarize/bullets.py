@@ -44,8 +44,11 @@ class Candidate:
 
 
 def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float],
-                  weights: dict[str, float]) -> list[Candidate]:
-    """Score each passage of a trend for how well it would stand as a bullet."""
+                  weights: dict[str, float], relevance: dict[int, float] | None = None) -> list[Candidate]:
+    """Score each passage of a trend for how well it would stand as a bullet.
+
+    `relevance`: how well each passage matches a query (0-1), when there is one.
+    """
     if not members:
         return []
     centre = _centroid(index, members, int(weights["centroid_terms"]))
@@ -58,6 +61,8 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
         parts = _parts(index, entry, centre, phrases, top, weights)
         if parts is None:
             continue
+        if relevance is not None:
+            parts["query"] = weights["query"] * relevance.get(i, 0.0)
         score = sum(parts.values())
         candidates.append(Candidate(index=i, score=score, parts=parts))
     return candidates

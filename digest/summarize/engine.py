@@ -169,16 +169,12 @@ def summarize_cluster(
     passages = split_all(articles)
     index = build_index(articles, passages)
     members = list(range(len(index.entries)))
-    phrases: dict[str, float] = {}
+    relevance: dict[int, float] | None = None
     if query:
-        seq = keyword_seq(query, index.aliases)
-        focused = [i for i in members if matches(index.entries[i], seq)
-                   or set(content_terms(query)) & set(index.entries[i].vector)]
-        members = focused or members
-        phrases = {seq.strip(): 1.0}
+        members, phrases, relevance = _focus(index, members, query)
     else:
-        phrases = _cluster_phrases(index)
-    candidates = score_entries(index, members, phrases, w)
+        phrases = _cluster_phrases(index, members)
+    candidates = score_entries(index, members, phrases, w, relevance)
     limit = sentences if sentences is not None else 5
     # A word budget: choose enough for it (passages have at least min_words), then fill in order.
     chosen = select(index, candidates, words // int(w["min_words"]) + 1 if words else limit, w)
@@ -197,14 +193,45 @@ def summarize_cluster(
     return result
 
 
-def _cluster_phrases(index: Index) -> dict[str, float]:
+def _cluster_phrases(index: Index, members: Sequence[int]) -> dict[str, float]:
     """The phrases most documents of the cluster share: what it is about."""
-    shared: dict[str, float] = {}
-    for key in index.phrase_entries:
-        n = len(index.phrase_articles(key))
-        if n >= max(2, len(index.articles) // 3):
-            shared[key] = float(n)
-    return dict(sorted(shared.items(), key=lambda kv: -kv[1])[:30])
+    where: dict[str, set[str]] = {}
+    for i in members:
+        entry = index.entries[i]
+        for key in entry.phrases:
+            where.setdefault(key, set()).add(entry.passage.article_id)
+    articles = len({index.entries[i].passage.article_id for i in members})
+    shared = {key: float(len(found)) for key, found in where.items() if len(found) >= max(2, articles // 3)}
+    return dict(sorted(shared.items(), key=lambda kv: -kv[1])[:30])  # ties: first used first
+
+
+def _focus(index: Index, members: list[int], query: str) -> tuple[list[int], dict[str, float], dict[int, float] | None]:
+    """Passages, phrases and relevance for a query.
+
+    A few words ("quantization", "tool use") focus the way a configured
+    trend's keywords do: only passages that say them. A longer topic
+    statement ("Describe the effects of ...") seldom occurs word for word:
+    every passage that shares its terms stays in, ranked higher the more of
+    the statement's specific terms it uses.
+    """
+    seq = keyword_seq(query, index.aliases)
+    if len(content_terms(query)) <= 3:
+        exact = [i for i in members if matches(index.entries[i], seq)]
+        if exact:
+            return exact, {seq.strip(): 1.0}, None
+    terms = set(content_terms(query))
+    terms |= {t for a in terms & index.aliases.keys() for t in index.aliases[a].split()}
+    weights = {t: index.idf[t] for t in terms if t in index.idf}
+    norm = sum(v * v for v in weights.values()) ** 0.5 or 1.0
+    relevance = {}
+    for i in members:
+        entry = index.entries[i]
+        dot = sum(v * entry.vector.get(t, 0.0) for t, v in weights.items())
+        relevance[i] = dot / (entry.norm * norm)
+    related = [i for i in members if relevance[i] > 0]
+    if len(related) < 5:
+        related = members
+    return related, _cluster_phrases(index, related), relevance
 
 
 __all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

@@ -19,7 +19,8 @@ DEFAULTS: dict[str, float] = {
     "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
     "structure": 0.15,          # list items, lead sentences, sections named after the trend
-    "position": 0.2,            # early in its article: news puts what matters first
+    "position": 0.2,
+    "query": 1.5,               # summarize --query with a topic statement: its terms in the passage            # early in its article: news puts what matters first
     "dangling": 1.2,            # penalty: starts with "This", "It", "These", ...
     "chatter": 1.0,             # penalty: first/second person, questions, calls to action
     "redundancy": 0.4,          # MMR: weight of similarity to passages already chosen (summaries)

@@ -5,7 +5,9 @@ the union of the articles' reference summaries. Every system writes a
 250-word summary (the last sentence cut at the budget, as DUC does), scored
 by ROUGE-2 and ROUGE-SU4 recall with stemming. In the same run: the lead of
 the first article (DUC's NIST baseline is the newest article's lead), sumy
-LexRank and sumy TextRank, all on the sentences of our own splitter.
+LexRank and sumy TextRank (best sentences first, as ours), all on the
+sentences of our own splitter. Then time alone at DUC's cluster size (25
+articles), where LexRank's cost grows with the square of the sentences.
 
     python bench/multidoc.py [--data ../shared/eval/summarization/bbc] [--words 250]
 """
@@ -49,6 +51,8 @@ def recall(reference: str, summary: str, su4: bool, tokenizer) -> float:
 
 
 def sumy_cluster(kind: str, docs: list[list[list[str]]], count: int) -> list[str]:
+    """sumy's sentences best first (its own order is the documents'), so the
+    250-word cut keeps its best, as it keeps ours."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
     from sumy.nlp.stemmers import Stemmer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -56,8 +60,14 @@ def sumy_cluster(kind: str, docs: list[list[list[str]]], count: int) -> list[str
 
     words = _Words()
     document = ObjectDocumentModel([Paragraph([Sentence(s, words) for s in p]) for paragraphs in docs for p in paragraphs])
-    summarizer = (LexRankSummarizer if kind == "lexrank" else TextRankSummarizer)(Stemmer("english"))
-    return [str(s) for s in summarizer(document, count)]
+    base = LexRankSummarizer if kind == "lexrank" else TextRankSummarizer
+
+    class BestFirst(base):
+        @staticmethod
+        def _get_best_sentences(sentences, count, rating, *args, **kwargs):
+            return sorted(sentences, key=lambda s: -rating[s])[:count]
+
+    return [str(s) for s in BestFirst(Stemmer("english"))(document, count)]
 
 
 def ours(docs, titles, words: int) -> list[str]:
@@ -65,6 +75,23 @@ def ours(docs, titles, words: int) -> list[str]:
                         blocks=(Block("heading", title, 1), *(Block("paragraph", " ".join(p)) for p in paragraphs)))
                 for i, (title, paragraphs) in enumerate(zip(titles, docs))]
     return [p.text for p, _ in summarize_cluster(articles, words=words)]
+
+
+def duc_size(clusters: dict[str, list], words: int, size: int = 25, runs: int = 3) -> None:
+    """Time alone, at DUC's cluster size: 25 articles, drawn from every category."""
+    items = [item for _, group in sorted(clusters.items()) for item in group]
+    seconds = {"digest": 0.0, "lexrank": 0.0}
+    for run in range(runs):
+        chosen = [items[(run * 7 + i * 2) % len(items)] for i in range(size)]
+        titles, docs = [t for t, _, _ in chosen], [p for _, p, _ in chosen]
+        for name, system in (("digest", lambda: ours(docs, titles, words)),
+                             ("lexrank", lambda: sumy_cluster("lexrank", docs, 20))):
+            started = time.perf_counter()
+            system()
+            seconds[name] += (time.perf_counter() - started) / runs
+    sentences = sum(len(p) for _, paragraphs, _ in items[:size] for p in paragraphs)
+    print(f"at DUC size ({size} articles, about {sentences} sentences): digest {seconds['digest']:.3f} s, "
+          f"lexrank {seconds['lexrank']:.3f} s per cluster ({seconds['lexrank'] / seconds['digest']:.0f}x faster)")
 
 
 def main() -> int:
@@ -101,6 +128,7 @@ def main() -> int:
     for name in systems:
         r2, su4 = (statistics.mean(v) for v in scores[name])
         print(f"{name:9} {r2:8.4f} {su4:10.4f} {seconds[name] / len(clusters):10.3f}")
+    duc_size(clusters, args.words)
     return 0
 
 

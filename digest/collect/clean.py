@@ -127,6 +127,9 @@ _BOLD_LINE_RE = re.compile(r"^(\*\*|__)([^*_]{2,100})\1\s*:?$")
 _CAPTION_RE = re.compile(r"^(\*|_)[^*_].*\1$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _TABLE_RE = re.compile(r"^\|.*\|$")
+# "... dropped by 8 points. [Paper][contam]": a link label after the last sentence, a pointer, not prose.
+_LINK_AFTER_SENTENCE_RE = re.compile(
+    r"(?<=[.!?\"”)])(?:[ \t]+|[ \t]*\n[ \t]*)\[[^\]\n]{1,40}\](?:\([^)\n]*\)|\[[^\]\n]*\])[ \t]*(?=\n|$)")
 _LINK_DEF_RE = re.compile(r"^\[[^\]]+\]:\s*\S+")
 _RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
@@ -138,6 +141,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
     closing punctuation reads as a heading there.
     """
     text = TODO_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _LINK_AFTER_SENTENCE_RE.sub("", text)
     lines = _dedent(text.split("\n"))
     blocks: list[Block] = []
     paragraph: list[str] = []

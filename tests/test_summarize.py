@@ -142,3 +142,21 @@ def test_paraphrases_that_share_phrases_count_as_similar_for_bullets():
     weights = {"phrase_overlap": 0.2}
     assert _similarity(first, second, weights) >= 0.6 > cosine(first, second)
     assert _similarity(first, other, weights) < 0.2
+
+
+DPO = [
+    make_article("d1", "Focus on Direct Preference Optimization: instead of reinforcement learning with a reward model, "
+                       "labs train on pairs of answers that people ranked.", source="Alpha"),
+    make_article("d2", "Direct Preference Optimization lets a team of two align an eight-billion-parameter model "
+                       "on a single GPU over a weekend.", source="Beta"),
+    make_article("d3", "Retrieval keeps answers current without retraining the model.",
+                       "Retrieval also lets each answer cite the passage it used.", source="Gamma"),
+]
+
+
+def test_two_sources_saying_different_things_about_one_name_are_two_bullets_of_a_trend():
+    summary = summarize_week(DPO + AGENTS + QUANT, [])
+    dpo = next(t for t in summary.trends if "preference" in t.name.lower())
+    assert dpo.name == "Direct Preference Optimization"
+    assert len(dpo.bullets) == 2  # they share the name, not the claim: nothing to merge
+    assert {s.article_id for b in dpo.bullets for s in b.sources} == {"d1", "d2"}

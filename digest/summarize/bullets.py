@@ -33,6 +33,10 @@ _DISCOURSE_RE = re.compile(
     r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
 
 
+# Within a trend, its own terms weigh this much of their tf-idf when passages are compared.
+TOPIC_WEIGHT = 0.6
+
+
 @dataclass(slots=True)
 class Candidate:
     """A passage in the running for a bullet, with its score parts (for --explain)."""
@@ -44,21 +48,26 @@ class Candidate:
 
 
 def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float],
-                  weights: dict[str, float], relevance: dict[int, float] | None = None) -> list[Candidate]:
+                  weights: dict[str, float], relevance: dict[int, float] | None = None,
+                  topic: frozenset[str] = frozenset()) -> list[Candidate]:
     """Score each passage of a trend for how well it would stand as a bullet.
 
     `relevance`: how well each passage matches a query (0-1), when there is one.
+    `topic`: the trend's own terms. Centrality leaves them out: every bullet
+    says them, and a sentence that says little else ("One technique is called
+    Direct Preference Optimization") is not the most central one.
     """
     if not members:
         return []
-    centre = _centroid(index, members, int(weights["centroid_terms"]))
+    compared = {i: _without(index.entries[i], topic) if topic else index.entries[i] for i in members}
+    centre = _centroid(list(compared.values()), int(weights["centroid_terms"]))
     top = max(phrases.values(), default=1.0)
     candidates = []
     for i in members:
         entry = index.entries[i]
         if entry.passage.kind == "heading":
             continue
-        parts = _parts(index, entry, centre, phrases, top, weights)
+        parts = _parts(index, entry, compared[i], centre, phrases, top, weights, topic)
         if parts is None:
             continue
         if relevance is not None:
@@ -68,8 +77,8 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
     return candidates
 
 
-def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float], top: float,
-           weights: dict[str, float]) -> dict[str, float] | None:
+def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: dict[str, float], top: float,
+           weights: dict[str, float], topic: frozenset[str]) -> dict[str, float] | None:
     if entry.passage.text.rstrip().endswith(":"):
         return None  # "Efforts to mitigate bias involve:" introduces a list; it states nothing
     text = clean_bullet(entry.passage.text)
@@ -85,11 +94,13 @@ def _parts(index: Index, entry: Entry, centre: Entry, phrases: dict[str, float],
     names = sum(1 for w in words(text)[1:] if w[:1].isupper())
     lead = entry.passage.kind == "item" or entry.lead
     parts = {
-        "centrality": weights["centrality"] * cosine(entry, centre),
+        "centrality": weights["centrality"] * cosine(compared, centre),
         "coverage": weights["coverage"] * min(1.0, used / top),
         "specificity": weights["specificity"] * min(1.0, 0.25 * len(NUMBER_RE.findall(text)) + 0.15 * names),
         "structure": weights["structure"] * ((0.6 if lead else 0.0) + (0.4 if in_section else 0.0)),
         "position": weights["position"] / (1 + entry.rank) ** 0.5,
+        # What it says beyond the trend's name: distinct content terms, up to a full sentence's worth.
+        "substance": weights["substance"] * min(1.0, len(compared.vector.keys() - topic) / 12),
     }
     penalty = 0.0
     label = split_label(text)
@@ -109,36 +120,41 @@ def _surface_in(index: Index, key: str, section: str) -> bool:
     return bool(section) and any(part in section for part in key.split())
 
 
-def _centroid(index: Index, members: Sequence[int], terms: int = 0) -> Entry:
+def _centroid(entries: Sequence[Entry], terms: int = 0) -> Entry:
     """The trend's centre; with `terms`, only its strongest terms (MEAD's centroid)."""
     vector: dict[str, float] = {}
-    for i in members:
-        entry = index.entries[i]
+    for entry in entries:
         for t, v in entry.vector.items():
             vector[t] = vector.get(t, 0.0) + v / entry.norm
     if terms:
         vector = dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:terms])
     norm = sum(v * v for v in vector.values()) ** 0.5 or 1.0
-    return Entry(passage=index.entries[members[0]].passage, seq="", phrases={}, vector=vector, norm=norm)
+    return Entry(passage=entries[0].passage, seq="", phrases={}, vector=vector, norm=norm)
 
 
-def select(index: Index, candidates: list[Candidate], count: int, weights: dict[str, float]) -> list[Candidate]:
+def select(index: Index, candidates: list[Candidate], count: int, weights: dict[str, float],
+           topic: frozenset[str] = frozenset()) -> list[Candidate]:
     """Merge passages that say the same thing, then pick `count` by MMR.
 
     Within a trend, a passage of another article that is close enough to a
     bullet (`support`) is cited by it; one that says the same thing
-    (`duplicate`) is folded into it.
+    (`duplicate`) is folded into it. `topic`: the trend's own terms, left
+    out of the comparison, since every bullet of "Direct Preference
+    Optimization" says those words: two bullets are the same when they say
+    the same thing about it.
     """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
     # Only the best few can become bullets; the rest may still back them.
     leaders = max(60, 6 * count)
+    seen = {c.index: _without(index.entries[c.index], topic) for c in by_score} if topic else None
+    entry_of = (lambda i: seen[i]) if seen else (lambda i: index.entries[i])
     groups: list[Candidate] = []
     for cand in by_score:
-        entry = index.entries[cand.index]
+        entry = entry_of(cand.index)
         cand.supporters = {cand.index}
         home = None
         for group in groups:
-            similarity = cosine(index.entries[group.index], entry)
+            similarity = cosine(entry_of(group.index), entry)
             if similarity >= weights["duplicate"] and home is None:
                 home = group  # says the same thing: one bullet
             elif similarity >= weights["support"] and _new_article(index, group, entry):
@@ -158,10 +174,18 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
         best = max(pool, key=lambda c: (c.score - weights["redundancy"] * overlap[c.index], -c.index))
         pool.remove(best)
         chosen.append(best)
-        picked = index.entries[best.index]
+        picked = entry_of(best.index)
         for c in pool:
-            overlap[c.index] = max(overlap[c.index], _similarity(index.entries[c.index], picked, weights))
+            overlap[c.index] = max(overlap[c.index], _similarity(entry_of(c.index), picked, weights))
     return chosen
+
+
+def _without(entry: Entry, topic: frozenset[str], keep: float = TOPIC_WEIGHT) -> Entry:
+    """The passage as compared within its trend: the trend's own terms count for little."""
+    vector = {t: v * keep if t in topic else v for t, v in entry.vector.items()}
+    norm = sum(v * v for v in vector.values()) ** 0.5 or 1.0
+    phrases = {k: v for k, v in entry.phrases.items() if not set(k.split()) <= topic}
+    return Entry(passage=entry.passage, seq=entry.seq, phrases=phrases, vector=vector, norm=norm)
 
 
 def _similarity(a: Entry, b: Entry, weights: dict[str, float]) -> float:

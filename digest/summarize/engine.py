@@ -69,7 +69,8 @@ def summarize_week(
     """
     w = merged(weights)
     index = build_index(articles, split_all(articles))
-    bullet_weights = {**w, "redundancy": w["trend_redundancy"], "phrase_overlap": w["trend_phrase_overlap"]}
+    bullet_weights = {**w, "redundancy": w["trend_redundancy"], "phrase_overlap": w["trend_phrase_overlap"],
+                      "support": w["trend_support"]}
     drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
     scored = score_phrases(index, w, exclude, seen_phrases)
@@ -87,8 +88,10 @@ def summarize_week(
         if len(articles_in) < min_articles:
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
-        chosen = select(index, score_entries(index, members, draft.phrases, w), bullets, bullet_weights)
-        if len(chosen) < (1 if draft.configured else min(3, bullets)):  # a discovered trend needs substance
+        topic = _topic(draft, w["min_coverage"])
+        candidates = score_entries(index, members, draft.phrases, w, topic=topic)
+        chosen = select(index, candidates, bullets, bullet_weights, topic=topic)
+        if not draft.configured and not _substantial(index, chosen, bullets):
             continue
         trend = Trend(
             name=draft.name,
@@ -112,6 +115,22 @@ def summarize_week(
     kept.sort(key=lambda t: (-_spread(index, t[0]), -MOMENTUM_ORDER[t[0].momentum], not t[0].configured))
     return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept],
                        phrases=[key for key, _ in scored[:PHRASES_KEPT]])
+
+
+def _topic(draft: Draft, share: float) -> frozenset[str]:
+    """The terms that make the trend: every bullet uses some, so they tell bullets apart from nothing."""
+    top = max(draft.phrases.values(), default=0.0)
+    return frozenset(t for key, weight in draft.phrases.items() if weight >= share * top for t in key.split())
+
+
+def _substantial(index: Index, chosen: list[Candidate], bullets: int) -> bool:
+    """A discovered trend needs three bullets, or two that two sources back between them:
+    "Direct Preference Optimization" said twice by two writers is news, though it is brief."""
+    if len(chosen) >= min(3, bullets):
+        return True
+    sources = {s for c in chosen for i in c.supporters
+               for s in index.articles[index.entries[i].passage.article_id].sources}
+    return len(chosen) >= min(2, bullets) and len(sources) >= 2
 
 
 MOMENTUM_ORDER = {"rising": 3, "new": 2, "steady": 1, "fading": 0}
@@ -165,7 +184,7 @@ def summarize_cluster(
     weights: dict[str, float] | None = None,
 ) -> list[tuple[Passage, float]]:
     """The best passages of a cluster of documents, best first, within a budget."""
-    w = merged(weights)
+    w = {**merged(weights), "substance": 0.0}
     passages = split_all(articles)
     index = build_index(articles, passages)
     members = list(range(len(index.entries)))

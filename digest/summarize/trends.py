@@ -201,20 +201,37 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
     """The phrase as most often written (an expansion over its acronym, a noun over a participle)."""
     forms: Counter[str] = Counter()
     spelled: dict[str, str] = {}
+    midsentence: dict[str, list[bool]] = {}  # form -> capitalised?, where a sentence does not start
     for i in index.phrase_entries.get(key, ()):
         form = index.entries[i].phrases.get(key)
         if form:
             forms[form.lower()] += 1
             spelled.setdefault(form.lower(), _as_written(form, index.entries[i].passage.text))
+            capitalised = _capitalised_midsentence(form, index.entries[i].passage.text)
+            if capitalised is not None:
+                midsentence.setdefault(form.lower(), []).append(capitalised)
     if not forms:
         return key
-    text = spelled[max(forms, key=lambda f: (len(f.split()) > 1, forms[f], not f.endswith("ed"), f))]
-    if text.isupper() and len(text) > 1:
-        return text
+    best = max(forms, key=lambda f: (len(f.split()) > 1, forms[f], not f.endswith("ed"), f))
+    text = spelled[best]
+    if (text.isupper() and len(text) > 1) or (midsentence.get(best) and all(midsentence[best])):
+        return text  # an acronym, or a name: "called Direct Preference Optimization for LLMs"
     words = [w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower() for w in text.split()]
     if not lower:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
+
+
+def _capitalised_midsentence(form: str, text: str) -> bool | None:
+    """Whether the phrase is capitalised where it follows a lower-case word (None: no such place)."""
+    pattern = r"\b[a-z][\w'’-]*[ \t]+(" + r"[\s\-]+".join(re.escape(word) for word in form.split()) + r")\b"
+    match = re.search(pattern, text, re.IGNORECASE)
+    if not match or not match.group(0)[:1].islower():
+        return None
+    return all(word[:1].isupper() for word in match.group(1).split() if word.lower() not in _SMALL_WORDS)
+
+
+_SMALL_WORDS = frozenset({"of", "and", "for", "to", "the", "in", "on", "a", "an"})
 
 
 def _as_written(form: str, text: str) -> str:

@@ -18,6 +18,8 @@ DEFAULTS: dict[str, float] = {
     "coverage": 0.6,            # how many of the trend's phrases the passage uses
     "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
+    "substance": 0.6,           # bullets: content terms beyond the trend's own ("One technique is called DPO"
+                                #   has few); summaries leave it out, their word budget already prices length
     "structure": 0.15,          # list items, lead sentences, sections named after the trend
     "position": 0.2,
     "query": 1.5,               # summarize --query with a topic statement: its terms in the passage            # early in its article: news puts what matters first
@@ -28,7 +30,8 @@ DEFAULTS: dict[str, float] = {
     "phrase_overlap": 0.0,      # similarity per shared multi-word phrase (summaries: words only)
     "trend_phrase_overlap": 0.2,  # ... between a trend's bullets
     "duplicate": 0.4,           # similarity above which two passages say the same thing
-    "support": 0.25,            # lower bar for a passage of another article in the same trend
+    "support": 0.25,            # lower bar for a passage of another article to back a bullet (cited)
+    "trend_support": 0.15,      # ... within a trend, where the trend's own terms are left out
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
     "min_words": 6,
     "max_words": 55,

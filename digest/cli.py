@@ -97,19 +97,28 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)
     for line in result.warnings:
         warn(line)
-    if result.feeds:
+    terminal = sys.stderr.isatty()  # cron reads warnings and errors only
+    if result.feeds and (terminal or any(f.status == "failed" for f in result.fetched)):
         click.echo(result.feeds, err=True)
     if result.folder is None:
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
-        return
-    if explain:
-        _print_explanations(result.explanations)
-    digest = result.digest
-    if sys.stderr.isatty():  # cron reads warnings and errors only
-        click.echo(f"{result.week}: {len(digest.articles)} articles, {len(digest.trends)} trends", err=True)
-    click.echo(str(result.folder))
+    else:
+        if explain:
+            _print_explanations(result.explanations)
+        if terminal:
+            click.echo(f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends",
+                       err=True)
+        click.echo(_shown(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)
+
+
+def _shown(folder: Path) -> str:
+    """The issue folder as the user would type it: relative to where they are, when it is below."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(folder)
 
 
 @contextlib.contextmanager

@@ -63,12 +63,19 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
 def week_articles(config: Config, state: State, week: Week, now: datetime | None = None,
                   progress: Callable[[Fetched], None] | None = None) -> tuple[list[Article], Collection, list[str]]:
     """The articles of `week`'s issue, full text filled in: what `build` and `digest collect` show."""
-    limits = Limits(concurrency=config.fetch.get("concurrency", Limits.concurrency),
-                    deadline=config.fetch.get("timeout", Limits.deadline))
+    limits = fetch_limits(config)
     collection = collect(config, state, limits, progress=progress, since=week.start - timedelta(days=1))
     articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
-    articles, page_warnings = fill_full_text(articles, config.sources, state)
-    return articles, collection, collection.warnings + page_warnings
+    filled, page_warnings = fill_full_text(articles, config.sources, state, limits)
+    if any(new is not old for new, old in zip(filled, articles)):  # teasers of one story at two addresses
+        filled = dedupe(filled)                                      # meet once their pages are in
+    return filled, collection, collection.warnings + page_warnings
+
+
+def fetch_limits(config: Config) -> Limits:
+    """`fetch: {concurrency, timeout}` from sources.yaml over the defaults."""
+    settings = {"concurrency": config.fetch.get("concurrency"), "deadline": config.fetch.get("timeout")}
+    return replace(Limits(), **{key: value for key, value in settings.items() if value is not None})
 
 
 def summarize(config: Config, articles: list[Article], state: State, week: Week) -> WeekSummary:

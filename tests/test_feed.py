@@ -63,6 +63,7 @@ def test_canonical_urls():
     assert canonical_url("HTTPS://Example.ORG:443/a/?utm_source=x&b=1&fbclid=2#top") == "https://example.org/a/?b=1"
     assert canonical_url("http://example.org") == "http://example.org/"
     assert canonical_url("http://example.org:8080/x?gclid=1") == "http://example.org:8080/x"
+    assert canonical_url("http://[::1]:8080/feed#x") == "http://[::1]:8080/feed"
 
 
 def test_mojibake_is_repaired_where_the_bytes_allow_it(tmp_path):

@@ -96,6 +96,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/article.html":
             self.send(200, (Path(__file__).parent / "fixtures" / "local" / "saved_page.html").read_bytes(),
                       {"Content-Type": "text/html; charset=utf-8"})
+        elif path == "/empty.xml":
+            self.send(200, b"", xml)
+        elif path == "/sub/relative.xml":  # well formed, so the fast parser reads it
+            body = rss("Relative", "posts/1.html").replace(b"<link>https://example.org/</link>", b"")
+            self.send(200, body, xml)
         elif path == "/mirror.xml":  # the same story as /ok.xml's first entry, through another feed
             self.send(200, rss("Mirror", "https://labnotes.example.org/2024/11/phones?utm_source=mirror"), xml)
         else:
@@ -127,7 +132,8 @@ def test_ok_gzip_and_redirects(server):
     assert got["/ok.xml"].status == "ok" and got["/ok.xml"].body == SAMPLE
     assert got["/gzip.xml"].body == SAMPLE  # decompressed
     assert got["/old.xml"].status == "ok" and got["/old.xml"].final_url == server + "/ok.xml"
-    assert got["/old.xml"].moved_to == server + "/ok.xml"  # the first hop was permanent
+    # 301 to /hop.xml, then 302 to /ok.xml: the feed moved to /hop.xml, which only lends /ok.xml out
+    assert got["/old.xml"].moved_to == server + "/hop.xml"
 
 
 def test_failures_say_why_and_never_hang(server):
@@ -244,3 +250,27 @@ def test_extract_reads_a_page_by_url(server):
     assert page["title"] == "Agents at work" and page["url"] == server + "/article.html"
     assert "Companies now let agents file expense reports" in page["text"]
     assert result.stderr == f"warning: {server}/missing.xml: cannot fetch (HTTP 404 Not Found)\n"
+
+
+def test_an_empty_answer_is_not_a_feed_and_relative_links_resolve_against_the_feed(server, tmp_path):
+    config = load_config(write_config(tmp_path, server, "/empty.xml", "/sub/relative.xml"))
+    got = collect(config, None, FAST)
+    stats = {s.location.removeprefix(server): s for s in got.stats}
+    assert stats["/empty.xml"].status == "failed" and stats["/empty.xml"].error == "not a feed (the answer was empty)"
+    assert [a.url for a in got.articles] == [server + "/sub/posts/1.html"]
+
+
+def test_build_over_http_from_the_command_line(server, tmp_path):
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    config = write_config(tmp_path, server, "/ok.xml", "/gone.xml", "/mirror.xml")  # fetch: the defaults
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--config", str(config), "--week", "2024-W46", "--strict"])
+    assert result.exit_code == 1, result.output  # the 410 is a warning, and --strict fails on it
+    assert "Feed /gone.xml: HTTP 410 Gone: the feed was removed, remove it from sources.yaml" in result.stderr
+    assert "3 feeds: 2 ok, 1 failed" in result.stderr
+    assert result.stdout.strip().endswith("2024-W46")
+    nothing = runner.invoke(main, ["build", "--config", str(config), "--week", "2024-W40", "--strict"])
+    assert nothing.exit_code == 1 and "nothing new for 2024-W40" in nothing.stderr  # warnings still count

@@ -103,7 +103,10 @@ def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limit
 
 def _parse_for_cache(name: str, data: bytes, url: str, headers: dict[str, str]) -> FeedRead:
     """Parse, and serialise for the state file while still in the worker."""
-    read = parse_feed(name, data, base_url=url, headers=headers)
+    try:
+        read = parse_feed(name, data, base_url=url, headers=headers)
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one feed's bytes must not end the build
+        return FeedRead(error=f"not a feed (the parser failed: {type(exc).__name__}: {exc})"[:200])
     read.cached = cache.dump(read.articles)
     return read
 
@@ -151,7 +154,7 @@ def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,
         read = parsed or _from_state(source.name, answer, state)
         read.warnings[:0] = moved
         return read
-    read = parsed or parse_feed(source.name, answer.body, base_url=answer.final_url, headers=answer.headers)
+    read = parsed or _parse_for_cache(source.name, answer.body, answer.final_url, answer.headers)
     read.warnings[:0] = moved
     if state is not None and read.error is None:
         state.store_feed(source.location, answer.headers.get("etag"), answer.headers.get("last-modified"),

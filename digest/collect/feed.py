@@ -56,10 +56,12 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
     (25x faster); everything else, and anything it fails on, through
     feedparser, the reference for recovering what broken feeds hold.
     """
+    if not data.strip():
+        return FeedRead(error="not a feed (the answer was empty)")
     if data.lstrip()[:1] == b"{":
         return _parse_json_feed(name, data)
     if fast and _fast_path_fits(data, headers or {}):
-        read = _parse_fast(name, data)
+        read = _parse_fast(name, data, base_url)
         if read is not None:
             return read
     response = {"content-location": base_url} if base_url else {}
@@ -67,7 +69,7 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
     parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
                               resolve_relative_uris=False)
     result = FeedRead(entries=len(parsed.entries))
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         result.error = f"not a feed ({_reason(reason)})" if reason else "not a feed"
         return result
@@ -116,7 +118,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _parse_fast(name: str, data: bytes) -> FeedRead | None:
+def _parse_fast(name: str, data: bytes, base_url: str | None) -> FeedRead | None:
     try:
         import fastfeedparser
 
@@ -126,7 +128,8 @@ def _parse_fast(name: str, data: bytes) -> FeedRead | None:
     if not parsed.entries:
         return None
     read = FeedRead(entries=len(parsed.entries), parser="fastfeedparser")
-    site = parsed.feed.get("link") or ""
+    # feedparser resolves relative links against the feed's own address; fastfeedparser leaves them.
+    site = base_url or parsed.feed.get("link") or ""
     for entry in parsed.entries:
         article = _article(name, entry, site)
         if article is not None:

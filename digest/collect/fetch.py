@@ -140,11 +140,14 @@ async def _get(session, url: str, validators: Validators | None, limits: Limits)
 
 
 def _permanent_redirect(response) -> str | None:
-    """The final URL when the first hop was permanent (301/308), for the editor to update."""
-    history = response.history
-    if history and history[0].status in (301, 308):
-        return str(response.url)
-    return None
+    """Where the permanent redirects (301/308) at the start of the chain lead, for the editor
+    to update sources.yaml; a temporary hop after them is the site's business, not the feed's."""
+    history, moved = response.history, None
+    for i, hop in enumerate(history):
+        if hop.status not in (301, 308):
+            break
+        moved = str(history[i + 1].url if i + 1 < len(history) else response.url)
+    return moved
 
 
 def _http_error(status: int) -> str:

@@ -79,8 +79,8 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
 
 def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: dict[str, float], top: float,
            weights: dict[str, float], topic: frozenset[str]) -> dict[str, float] | None:
-    if entry.passage.text.rstrip().endswith(":"):
-        return None  # "Efforts to mitigate bias involve:" introduces a list; it states nothing
+    if entry.passage.text.rstrip().endswith((":", "?")):
+        return None  # "Efforts to mitigate bias involve:" introduces a list, a question asks: neither states
     text = clean_bullet(entry.passage.text)
     n = len(text.split())
     if n < weights["min_words"] or not re.search(r"[A-Za-z]{3}", text):
@@ -106,7 +106,7 @@ def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: 
     label = split_label(text)
     if _DANGLING_RE.match(_DISCOURSE_RE.sub("", label[1] if label else text)):
         penalty += weights["dangling"]
-    if (_CHATTER_RE.search(text) and not _QUOTED_RE.search(text)) or text.rstrip().endswith("?"):
+    if _CHATTER_RE.search(text) and not _QUOTED_RE.search(text):
         penalty += weights["chatter"]
     if n > weights["max_words"]:
         penalty += 0.02 * (n - weights["max_words"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import Article, Bullet, Citation, Passage, Trend
 from .bullets import Candidate, clean_bullet, score_entries, select
-from .index import Index, build_index, keyword_seq, matches
+from .index import Entry, Index, build_index, cosine, keyword_seq, matches
 from .momentum import momentum
 from .passages import split_all
 from .text import content_terms
@@ -78,6 +78,7 @@ def summarize_week(
     drafts += found
     assign(index, drafts)
     trends: list[tuple[Trend, Explanation, float]] = []
+    told: list[Entry] = []  # the bullets of the trends before: a later trend does not say them again
     for draft in drafts:
         if not draft.configured:
             draft.name, name_key = name_trend(index, draft)
@@ -89,10 +90,12 @@ def summarize_week(
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
         topic = _topic(draft, w["min_coverage"])
-        candidates = score_entries(index, members, draft.phrases, w, topic=topic)
+        candidates = [c for c in score_entries(index, members, draft.phrases, w, topic=topic)
+                      if all(cosine(index.entries[c.index], t) < w["duplicate"] for t in told)]
         chosen = select(index, candidates, bullets, bullet_weights, topic=topic)
         if not draft.configured and not _substantial(index, chosen, bullets):
             continue
+        told.extend(index.entries[c.index] for c in chosen)
         trend = Trend(
             name=draft.name,
             bullets=tuple(_bullet(index, c) for c in chosen),
@@ -183,20 +186,39 @@ def summarize_cluster(
     query: str | None = None,
     weights: dict[str, float] | None = None,
 ) -> list[tuple[Passage, float]]:
-    """The best passages of a cluster of documents, best first, within a budget."""
+    """The best passages of a cluster of documents, best first, within a budget.
+
+    A query of a few words ("quantization", "tool use") focuses the way a
+    configured trend's keywords do: the passages that say them come first,
+    and only when they run out do passages that share some of its words fill
+    in. A longer topic statement ("Describe the effects of ...") seldom
+    occurs word for word: passages are ranked by how many of its specific
+    terms they use.
+    """
     w = {**merged(weights), "substance": 0.0}
-    passages = split_all(articles)
-    index = build_index(articles, passages)
-    members = list(range(len(index.entries)))
-    relevance: dict[int, float] | None = None
-    if query:
-        members, phrases, relevance = _focus(index, members, query)
-    else:
-        phrases = _cluster_phrases(index, members)
-    candidates = score_entries(index, members, phrases, w, relevance)
+    index = build_index(articles, split_all(articles))
+    everything = list(range(len(index.entries)))
     limit = sentences if sentences is not None else 5
     # A word budget: choose enough for it (passages have at least min_words), then fill in order.
-    chosen = select(index, candidates, words // int(w["min_words"]) + 1 if words else limit, w)
+    count = words // int(w["min_words"]) + 1 if words else limit
+    if not query:
+        chosen = select(index, score_entries(index, everything, _cluster_phrases(index, everything), w), count, w)
+        return _within(index, chosen, limit, words)
+    seq = keyword_seq(query, index.aliases)
+    exact = [i for i in everything if matches(index.entries[i], seq)] if len(content_terms(query)) <= 3 else []
+    chosen = select(index, score_entries(index, exact, {seq.strip(): 1.0}, w), count, w) if exact else []
+    if len(chosen) < count:
+        taken = {i for c in chosen for i in c.supporters}
+        members, relevance = _related(index, [i for i in everything if i not in taken], query)
+        phrases = _cluster_phrases(index, members)
+        more = [c for c in score_entries(index, members, phrases, w, relevance)
+                if all(cosine(index.entries[c.index], index.entries[k.index]) < w["duplicate"] for k in chosen)]
+        chosen += select(index, more, count - len(chosen), w)
+    return _within(index, chosen, limit, words)
+
+
+def _within(index: Index, chosen: list[Candidate], limit: int, words: int | None) -> list[tuple[Passage, float]]:
+    """The chosen passages, best first, up to `limit` of them or within `words`."""
     result, used = [], 0
     for cand in chosen:
         passage = index.entries[cand.index].passage
@@ -224,20 +246,8 @@ def _cluster_phrases(index: Index, members: Sequence[int]) -> dict[str, float]:
     return dict(sorted(shared.items(), key=lambda kv: -kv[1])[:30])  # ties: first used first
 
 
-def _focus(index: Index, members: list[int], query: str) -> tuple[list[int], dict[str, float], dict[int, float] | None]:
-    """Passages, phrases and relevance for a query.
-
-    A few words ("quantization", "tool use") focus the way a configured
-    trend's keywords do: only passages that say them. A longer topic
-    statement ("Describe the effects of ...") seldom occurs word for word:
-    every passage that shares its terms stays in, ranked higher the more of
-    the statement's specific terms it uses.
-    """
-    seq = keyword_seq(query, index.aliases)
-    if len(content_terms(query)) <= 3:
-        exact = [i for i in members if matches(index.entries[i], seq)]
-        if exact:
-            return exact, {seq.strip(): 1.0}, None
+def _related(index: Index, members: list[int], query: str) -> tuple[list[int], dict[int, float]]:
+    """The passages that share the query's terms, and how much (idf-weighted cosine)."""
     terms = set(content_terms(query))
     terms |= {t for a in terms & index.aliases.keys() for t in index.aliases[a].split()}
     weights = {t: index.idf[t] for t in terms if t in index.idf}
@@ -245,12 +255,9 @@ def _focus(index: Index, members: list[int], query: str) -> tuple[list[int], dic
     relevance = {}
     for i in members:
         entry = index.entries[i]
-        dot = sum(v * entry.vector.get(t, 0.0) for t, v in weights.items())
-        relevance[i] = dot / (entry.norm * norm)
+        relevance[i] = sum(v * entry.vector.get(t, 0.0) for t, v in weights.items()) / (entry.norm * norm)
     related = [i for i in members if relevance[i] > 0]
-    if len(related) < 5:
-        related = members
-    return related, _cluster_phrases(index, related), relevance
+    return (related if len(related) >= 5 else members), relevance
 
 
 __all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

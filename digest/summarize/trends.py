@@ -74,7 +74,8 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
     total = len(index.entries) or 1
     articles = len(index.articles) or 1
     for key, where in index.phrase_entries.items():
-        if len(where) / total > weights["theme_share"] and len(index.phrase_articles(key)) / articles >= 0.6:
+        if len(where) / total > weights["theme_share"] and \
+                len(index.phrase_topics(key)) / articles >= weights["theme_articles"]:
             terms.update(key.split())
             for t in key.split():
                 terms.update(index.aliases.get(t, "").split())

@@ -8,7 +8,8 @@ from __future__ import annotations
 DEFAULTS: dict[str, float] = {
     # Trend discovery
     "min_articles": 2,          # a discovered trend spans at least this many articles
-    "theme_share": 0.10,        # a phrase in more passages than this share is the week's backdrop, not a trend
+    "theme_share": 0.05,        # a phrase in more passages than this share ...
+    "theme_articles": 0.6,      # ... and what this share of the articles are about is the week's backdrop, not a trend
     "merge_overlap": 0.5,       # phrases whose passages overlap this much are one trend
     "heading_boost": 0.5,       # extra weight of a phrase used in a heading
     "evergreen": 0.25,          # a phrase strong in each of n recent issues counts 1/(1 + this * n)
@@ -24,7 +25,7 @@ DEFAULTS: dict[str, float] = {
     "position": 0.2,
     "query": 1.5,               # summarize --query with a topic statement: its terms in the passage            # early in its article: news puts what matters first
     "dangling": 1.2,            # penalty: starts with "This", "It", "These", ...
-    "chatter": 1.0,             # penalty: first/second person, questions, calls to action
+    "chatter": 1.0,             # penalty: first/second person, calls to action (questions are never chosen)
     "redundancy": 0.4,          # MMR: weight of similarity to passages already chosen (summaries)
     "trend_redundancy": 1.0,    # the same within a trend's 3-5 bullets, where a repeat shows more
     "phrase_overlap": 0.0,      # similarity per shared multi-word phrase (summaries: words only)

@@ -144,14 +144,17 @@ def _print_explanations(explanations) -> None:
 @main.command()
 @_config_option
 def check(config_path: Path) -> None:
-    """Validate the config and report every problem at once.
+    """Validate the config and its templates, and report every problem at once.
 
     \b
     Example:
       digest check --config newsletter/sources.yaml
     """
+    from .render import check_templates
+
     config = _load(config_path)
-    click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends)")
+    check_templates([config.templates], config.newsletter)
+    click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 
 @main.command()

@@ -301,7 +301,11 @@ def _path_location(raw: str, doc: _Doc, key: str, root: Path) -> str | None:
         if not folder.is_dir():
             doc.error(key, f"no such folder '{folder.relative_to(root) if folder.is_relative_to(root) else folder}/' for {raw!r}")
             return None
+        if not any(Path(p).is_file() for p in glob.iglob(str(full), recursive=True)):
+            doc.warn(key, f"no files match {raw!r} yet")
         return str(full)
+    if full.is_dir() and not any(p.is_file() for p in full.rglob("*")):
+        doc.warn(key, f"the folder {raw!r} has no files yet")
     if full.is_dir() or full.is_file():
         return str(full.resolve())
     doc.error(key, f"no such folder {raw!r}")
@@ -330,7 +334,10 @@ def _trends(value: Any, doc: _Doc) -> tuple[TrendConfig, ...]:
         keywords = item.get("keywords", [name])
         if isinstance(keywords, str):
             keywords = [keywords]
-        if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords) or not keywords:
+        if isinstance(keywords, list) and not keywords:
+            doc.error(f"{key}.keywords", "is empty: give at least one word or phrase")
+            continue
+        if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords):
             doc.error(f"{key}.keywords", f"expected a list of words or phrases, got {_kind(keywords)}")
             continue
         result.append(TrendConfig(name=name.strip(), keywords=tuple(str(k).strip() for k in keywords if str(k).strip())))
@@ -349,7 +356,7 @@ def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int
                 prefix: str = "") -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        doc.error(prefix + key, f"expected a whole number from {low} to {high}, got {value!r}")
+        doc.error(prefix + key, f"expected a whole number from {low} to {high}, got {_yaml(value)}")
         return default
     return value
 
@@ -376,10 +383,17 @@ def _summarizer(value: Any, doc: _Doc) -> dict[str, float]:
     result = {}
     for key, number in _options(value, doc, "summarizer", set(DEFAULTS), "{centrality: 2.0}").items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
-            doc.error(f"summarizer.{key}", f"expected a number, got {number!r}")
+            doc.error(f"summarizer.{key}", f"expected a number, got {_yaml(number)}")
         else:
             result[key] = float(number)
     return result
+
+
+def _yaml(value: Any) -> str:
+    """A value as the editor wrote it in YAML: true, not Python's True."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _kind(value) if value is None or isinstance(value, (dict, list)) else repr(value)
 
 
 def _kind(value: Any) -> str:

@@ -27,11 +27,12 @@ def test_missing_path_names_key_and_line(newsletter):
 
 
 def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
-    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n")
+    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n",
+                      {"a.md": "# A\n\nText.\n"})
     result = run("check", "--config", str(path))
     assert result.exit_code == 0
     assert result.stderr == "warning: newsletter.colour: unknown key, ignored (sources.yaml:1)\n"
-    assert result.stdout == f"{path}: ok (1 sources, 0 trends)\n"
+    assert result.stdout == f"{path}: ok (1 sources, 0 trends, templates render)\n"
 
 
 @pytest.mark.parametrize("week, message", [
@@ -93,3 +94,13 @@ def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path):
     result = run("build", "--config", str(bad_state), "--week", "2024-W17")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'state.sqlite'}: cannot open the state file (")
+
+
+def test_check_renders_the_templates_too(newsletter, tmp_path):
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n", {"a.md": "# A\n\nText.\n"})
+    assert run("check", "--config", str(path)).exit_code == 0
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "digest.txt.j2").write_text("{{ digest.title }\n")
+    result = run("check", "--config", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "digest.txt.j2:1: " in result.stderr

@@ -52,7 +52,7 @@ def test_unknown_keys_are_warned_with_a_hint_not_fatal(newsletter):
         sources:
           - {name: Notes, path: notes/, fulltxt: always}
         trend: []
-    """))
+    """, {"a.md": "# A\n"}))
     assert config.warnings == (
         "sources[0].fulltxt: unknown key, ignored (did you mean 'fulltext'?) (sources.yaml:3)",
         "trend: unknown key, ignored (did you mean 'trends'?) (sources.yaml:4)",
@@ -111,3 +111,33 @@ def test_fetch_settings(newsletter):
             fetch: {concurrency: 0}
         """))
     assert caught.value.lines == ["fetch.concurrency: expected a whole number from 1 to 256, got 0 (sources.yaml:3)"]
+
+
+def test_values_are_quoted_as_written_in_yaml_and_empty_keywords_say_so(newsletter):
+    path = newsletter("""
+        newsletter: {title: T}
+        sources:
+          - {name: Notes, path: notes/}
+        trends:
+          - {name: Agents, keywords: []}
+        bullets: true
+    """)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.lines == [
+        "trends[0].keywords: is empty: give at least one word or phrase (sources.yaml:5)",
+        "bullets: expected a whole number from 1 to 10, got true (sources.yaml:6)",
+    ]
+
+
+def test_a_source_with_no_files_yet_is_a_warning(newsletter):
+    config = load_config(newsletter("""
+        newsletter: {title: T}
+        sources:
+          - {name: Notes, path: notes/}
+          - {name: Drafts, path: "notes/*.md"}
+    """))
+    assert config.warnings == (
+        "sources[0].path: the folder 'notes/' has no files yet (sources.yaml:3)",
+        "sources[1].path: no files match 'notes/*.md' yet (sources.yaml:4)",
+    )

@@ -41,4 +41,21 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered
     return Rendered(html=html, text=text, eml=eml)
 
 
-__all__ = ["Rendered", "TemplateError", "render_issue"]
+def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
+    """Render a small made-up issue, so `digest check` finds a template error before Monday's build."""
+    from datetime import date
+
+    from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
+
+    article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
+                      url="https://example.org/check", published=None)
+    bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
+                                                                              article.source),))
+    trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
+    render_issue(Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
+                        end=date(2024, 1, 7), trends=(trend,), articles=(article,),
+                        sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),),
+                        newsletter=dict(newsletter or {})), template_dirs)
+
+
+__all__ = ["Rendered", "TemplateError", "check_templates", "render_issue"]

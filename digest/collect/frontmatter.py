@@ -38,7 +38,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     stripped = text.lstrip("\n ")
     opening = _OPEN_RE.match(stripped)
     if opening is None:
-        return {}, text
+        return _header_lines(stripped) or ({}, text)
     fence = stripped[:3]
     rest = stripped[opening.end():]
     closing = re.search(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*$", rest, re.MULTILINE)
@@ -51,6 +51,24 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not meta:
         return {}, text  # a horizontal rule, not front matter: keep the text whole
     return meta, body
+
+
+_HEADER_RE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
+
+
+def _header_lines(text: str) -> tuple[dict[str, Any], str] | None:
+    """Unfenced metadata, as Pelican and MultiMarkdown write it: 'Title: ...' lines up to a blank line.
+
+    Only when every line of that first run is a known key, so a text that
+    opens with "Note: the numbers are early" keeps its first line.
+    """
+    head, _, body = text.partition("\n\n")
+    lines = head.split("\n")
+    matches = [_HEADER_RE.match(line) for line in lines]
+    if not all(matches) or not any(m.group(1).lower() == "title" for m in matches) \
+            or not all(m.group(1).lower() in KNOWN for m in matches):
+        return None
+    return {m.group(1).lower(): _unquote(m.group(2)) for m in matches}, body
 
 
 def parse_block(block: str, kind: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_cluster  # noqa: E402
 from digest.summarize.text import split_sentences  # noqa: E402
@@ -71,7 +72,7 @@ def sumy_summary(kind: str, paragraphs: list[list[str]], k: int) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/eval/summarization/bbc")
+    parser.add_argument("--data", type=folder, default=str(SHARED / "eval/summarization/bbc"))
     args = parser.parse_args()
     from rouge_score import rouge_scorer
 

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
+
 
 def shingles(text: str) -> Counter:
     tokens = re.findall(r"\w+", text)
@@ -38,7 +40,7 @@ def page_scores(expected: str, got: str) -> tuple[float, float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "extraction")
+    parser.add_argument("--data", type=folder, default=str(SHARED / "eval" / "extraction"))
     args = parser.parse_args()
     import trafilatura
     from readability import Document

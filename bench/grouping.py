@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
 from digest.collect.clean import text_to_blocks  # noqa: E402
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_week  # noqa: E402
@@ -35,7 +36,7 @@ def load(data: Path) -> tuple[list[Article], dict[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/eval/summarization/bbc")
+    parser.add_argument("--data", type=folder, default=str(SHARED / "eval/summarization/bbc"))
     parser.add_argument("--max-trends", type=int, default=8)
     args = parser.parse_args()
     articles, category = load(args.data)

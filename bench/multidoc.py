@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bbc import _Words, load  # noqa: E402
 
+from evaldata import SHARED, folder  # noqa: E402
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_cluster  # noqa: E402
 
@@ -96,7 +97,7 @@ def duc_size(clusters: dict[str, list], words: int, size: int = 25, runs: int = 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/eval/summarization/bbc")
+    parser.add_argument("--data", type=folder, default=str(SHARED / "eval/summarization/bbc"))
     parser.add_argument("--words", type=int, default=250)
     args = parser.parse_args()
     from rouge_score import tokenizers

@@ -19,12 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
 from digest.collect import feed  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--feeds", type=Path, default=ROOT.parent / "shared" / "eval" / "feeds")
+    parser.add_argument("--feeds", type=folder, default=str(SHARED / "eval" / "feeds"))
     args = parser.parse_args()
     import feedparser
 

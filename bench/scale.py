@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
+
 
 def corpus(eval_dir: Path) -> list[tuple[str, str]]:
     """(title, text) of every dev article we can use."""
@@ -74,7 +76,7 @@ def one(eval_dir: Path, size: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--eval", type=folder, default=str(SHARED / "eval"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaldata import SHARED, folder  # noqa: E402
 from digest.collect.local import read_file  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.pipeline import build  # noqa: E402
@@ -29,7 +30,7 @@ BOILERPLATE = re.compile(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument("--seeds", type=folder, default=str(SHARED / "seeds"))
     args = parser.parse_args()
     seeds = args.seeds.resolve()
     print(f"# Seeds in {seeds}\n")

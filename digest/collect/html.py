@@ -44,14 +44,19 @@ def html_to_blocks(html: str) -> list[Block]:
         tree = parse_html(html)
     except (etree.ParserError, ValueError):
         return text_to_blocks(TAG_RE.sub(" ", html))
-    root = _main(tree)
-    for element in list(root.iter(*_DROP_TAGS)) + hidden_elements(root):
+    # The searches below cost more than the walk on a feed's short description: skip what cannot match.
+    lowered = html.lower()
+    root = _main(tree) if ("<body" in lowered or "<main" in lowered or "<article" in lowered
+                           or "role=" in lowered) else tree
+    hidden = hidden_elements(root) if any(mark in lowered for mark in _HIDDEN_MARKS) else []
+    for element in list(root.iter(*_DROP_TAGS)) + hidden:
         if element is not root and element.getparent() is not None:
             element.drop_tree()
-    for element in list(root.xpath(".//*[@class or @id or @role]")):
-        marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-        if element.tag not in _KEEP and _FURNITURE_RE.search(marks):
-            element.drop_tree()
+    if "class=" in lowered or "id=" in lowered or "role=" in lowered:
+        for element in list(root.xpath(".//*[@class or @id or @role]")):
+            marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+            if element.tag not in _KEEP and _FURNITURE_RE.search(marks):
+                element.drop_tree()
     for element in root.iter(_SPACED):
         element.tail = " " + (element.tail or "")  # block ends are word breaks
     blocks: list[Block] = []
@@ -62,6 +67,7 @@ def html_to_blocks(html: str) -> list[Block]:
 _HIDDEN = ('.//*[@hidden or @aria-hidden="true" or contains(translate(@style, " ", ""), "display:none")'
            ' or contains(translate(@style, " ", ""), "visibility:hidden")]'
            ' | .//sup[translate(normalize-space(.), "0123456789[]*†", "") = ""]')
+_HIDDEN_MARKS = ("hidden", "display", "visibility", "<sup")
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 

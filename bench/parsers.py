@@ -3,8 +3,8 @@
 For every feed in ../shared/eval/feeds/ (MANIFEST.tsv): the entry count
 feedparser finds on the same bytes, and what digest's reader gives with its
 fast path (fastfeedparser where the XML is well formed and the encoding
-declared) and with feedparser alone: entries, titles, links and dates must
-match. Prints disagreements, then totals and timings.
+declared) and with feedparser alone, both given the address the feed would
+have been fetched from: entries, titles, links, dates and text must match. Prints disagreements, then totals and timings.
 
     python bench/parsers.py [--feeds ../shared/eval/feeds]
 """
@@ -35,15 +35,16 @@ def main() -> int:
     for row in rows:
         data = (args.feeds / row["path"]).read_bytes()
         reference = len(feedparser.parse(data).entries) if row["parse_status"] != "json" else int(row["entries"])
+        base = f"https://feeds.example.org/{row['path']}"  # as if fetched: relative links resolve against it
         started = time.perf_counter()
-        slow = feed.parse_feed("f", data, None, fast=False)
+        slow = feed.parse_feed("f", data, base, fast=False)
         slow_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        fast = feed.parse_feed("f", data, None, fast=True)
+        fast = feed.parse_feed("f", data, base, fast=True)
         fast_seconds += time.perf_counter() - started
         fast_used += fast.parser == "fastfeedparser"
-        a = [(x.title, x.url, x.published) for x in slow.articles]
-        b = [(x.title, x.url, x.published) for x in fast.articles]
+        a = [(x.title, x.url, x.published, x.text) for x in slow.articles]
+        b = [(x.title, x.url, x.published, x.text) for x in fast.articles]
         problems = []
         if fast.entries != reference:
             problems.append(f"entries {fast.entries} != feedparser's {reference}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from digest.collect.feed import read_feed_file
+import pytest
+
+from digest.collect.feed import parse_feed, read_feed_file
 from digest.collect.urls import canonical_url
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
@@ -75,3 +77,32 @@ def test_mojibake_is_repaired_where_the_bytes_allow_it(tmp_path):
     article = read_feed_file("T", path).articles[0]
     assert article.title == "Caf\u00e9 news"
     assert article.text == "Caf\u00e9 owners say it\u2019s the best week for small models."
+
+
+QUIRKY_TEXT = {
+    "inline tags in a description": b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+        <title>T</title><link>https://example.org/</link><item><title>A</title><link>https://example.org/a</link>
+        <description>Good compression is a trade: what exactly <em>is</em> good depends on the data.</description>
+        </item></channel></rss>""",
+    "RSS 1.0 with dc:description": b"""<?xml version="1.0" encoding="utf-8"?>
+        <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+                 xmlns:dc="http://purl.org/dc/elements/1.1/">
+        <channel rdf:about="https://example.org/"><title>T</title><link>https://example.org/</link></channel>
+        <item rdf:about="https://example.org/b"><title>B</title><link>https://example.org/b</link>
+        <dc:description>Agents now plan several steps before they call a tool.</dc:description></item></rdf:RDF>""",
+    "Atom XHTML content": b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+        <title>T</title><id>t</id><updated>2024-04-23T10:00:00Z</updated><entry><title>C</title><id>c</id>
+        <link href="https://example.org/c"/><updated>2024-04-23T10:00:00Z</updated>
+        <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><table><tr><td>Small models
+        run on phones.</td></tr></table></div></content></entry></feed>""",
+}
+
+
+@pytest.mark.parametrize("quirk", QUIRKY_TEXT)
+def test_the_fast_path_keeps_the_text_feedparser_keeps(quirk):
+    data = QUIRKY_TEXT[quirk]
+    fast = parse_feed("F", data, "https://example.org/feed.xml", fast=True)
+    slow = parse_feed("F", data, "https://example.org/feed.xml", fast=False)
+    assert fast.parser == "fastfeedparser" and slow.parser == "feedparser"
+    assert [a.text for a in fast.articles] == [a.text for a in slow.articles]
+    assert fast.articles[0].text  # not lost

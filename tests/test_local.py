@@ -81,11 +81,27 @@ def test_a_folder_source_reads_every_kind_and_warns_once_per_bad_file(tmp_path):
     (notes / "broken.md").write_bytes(b"\x00\x01" * 10)
     (notes / ".hidden.md").write_text("# Hidden\n\nNever read.\n")
     (notes / "image.png").write_bytes(b"\x89PNG")
+    (notes / "README").write_text("Notes for the newsletter live here.\n")  # no extension, not a wire story
+    (notes / "NYT20240102.0031").write_text("<DOC><HEADLINE>Wire story</HEADLINE><TEXT><P>Text.</P></TEXT></DOC>")
     articles, warnings = read_local("Notes", str(notes), tmp_path)
-    assert [a.path for a in articles] == ["notes/a.md", "notes/c.html", "notes/deep/b.txt"]
-    assert [a.title for a in articles] == ["A note", "Page", "Plain title"]
-    assert articles[0].id == "file:notes/a.md" and articles[0].source == "Notes"
+    assert [a.path for a in articles] == ["notes/NYT20240102.0031", "notes/a.md", "notes/c.html", "notes/deep/b.txt"]
+    assert [a.title for a in articles] == ["Wire story", "A note", "Page", "Plain title"]
+    assert articles[1].id == "file:notes/a.md" and articles[1].source == "Notes"
     assert warnings == ["notes/broken.md: binary file"]
+
+
+def test_a_file_named_without_a_known_extension_is_read_by_what_it_holds(tmp_path):
+    text, page, binary = tmp_path / "notes-2024", tmp_path / "saved.0001", tmp_path / "blob"
+    text.write_text("Small models\n\nWASHINGTON (AP) _ Small models now run on phones.\n")
+    page.write_text("<!doctype html><html><body><h1>Saved</h1><p>A saved page.</p></body></html>")
+    binary.write_bytes(b"\x00\x01\x02" * 40)
+    assert [b.text for b in read_file(text).blocks] == ["Small models now run on phones."]
+    assert read_file(page).title == "Saved"
+    with pytest.raises(UnreadableFile, match="binary file"):
+        read_file(binary)
+    with pytest.raises(UnreadableFile, match="unsupported file type '.png'"):
+        (tmp_path / "x.png").write_bytes(b"\x89PNG")
+        read_file(tmp_path / "x.png")
 
 
 def test_title_falls_back_to_the_file_name(tmp_path):

@@ -19,6 +19,7 @@ from ..models import Article, Block
 from .clean import is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
 from .frontmatter import split_front_matter
 from .html import parse_html
+from .newswire import is_newswire, read_newswire, strip_dateline
 from .page import page_to_blocks
 
 
@@ -52,10 +53,12 @@ _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
 
 def read_file(path: Path) -> Document:
-    """One file into a Document; UnreadableFile says why not."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}'")
+    """One file into a Document; UnreadableFile says why not.
+
+    The extension picks the reader; news-wire SGML (`<DOC>`) is known by its
+    content, whatever the name, and a file with no known extension is read
+    as a page or as text when its content is one.
+    """
     try:
         if path.stat().st_size > MAX_BYTES:
             raise UnreadableFile(f"larger than {MAX_BYTES // 1_000_000} MB")
@@ -66,7 +69,35 @@ def read_file(path: Path) -> Document:
         raise UnreadableFile("permission denied") from None
     except OSError as exc:
         raise UnreadableFile(exc.strerror or str(exc)) from None
-    return reader(data, path)
+    return _reader(path, data)(data, path)
+
+
+def _reader(path: Path, data: bytes) -> Callable[[bytes, Path], Document]:
+    suffix = path.suffix.lower()
+    head = data[:512].decode("utf-8", errors="replace")
+    if suffix not in (".md", ".markdown", ".html", ".htm") and is_newswire(head):
+        return _read_newswire
+    if suffix in READERS:
+        return READERS[suffix]
+    if not _plain_suffix(suffix):
+        raise UnreadableFile(f"unsupported file type '{suffix}'")
+    if re.match(r"\s*(?:<!doctype html|<html)", head, re.IGNORECASE):
+        return _read_html
+    if b"\x00" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile("binary file")
+    return _read_text
+
+
+def _plain_suffix(suffix: str) -> bool:
+    """No extension, or a number as news archives name their files ("APW19981016.0240")."""
+    return not suffix or suffix[1:].isdigit()
+
+
+def _read_newswire(data: bytes, path: Path) -> Document:
+    title, blocks, published, author = read_newswire(decode(data))
+    if not blocks:
+        raise UnreadableFile("no text")
+    return Document(title=title or _title_from_name(path), blocks=tuple(blocks), author=author, published=published)
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
@@ -108,6 +139,10 @@ def _from_text(text: str, path: Path, markdown: bool) -> Document:
         markdown = True  # a .txt that is Markdown inside, front matter and all
     blocks = markdown_to_blocks(body) if markdown else text_to_blocks(body)
     blocks, found = _take_metadata(blocks)
+    if not markdown:  # news copied as text keeps its dateline: "WASHINGTON (AP) _ The Senate ..."
+        first = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), None)
+        if first is not None:
+            blocks[first] = Block("paragraph", strip_dateline(blocks[first].text, strict=True), blocks[first].level)
     return _document(meta, found, blocks, path)
 
 
@@ -297,7 +332,19 @@ def list_files(location: str) -> list[Path]:
         candidates = (p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts))
     else:
         candidates = (Path(p) for p in glob.glob(location, recursive=True))
-    return sorted(p for p in candidates if p.is_file() and p.suffix.lower() in READERS)
+    return sorted(p for p in candidates if p.is_file() and (p.suffix.lower() in READERS or _newswire_file(p)))
+
+
+def _newswire_file(path: Path) -> bool:
+    """A news archive's file among the notes: no extension (or a number, or .xml/.sgml) and a <DOC> inside."""
+    suffix = path.suffix.lower()
+    if not (_plain_suffix(suffix) or suffix in (".xml", ".sgml", ".sgm")):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return is_newswire(handle.read(512).decode("utf-8", errors="replace"))
+    except OSError:
+        return False
 
 
 def read_local(name: str, location: str, root: Path) -> tuple[list[Article], list[str]]:

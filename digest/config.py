@@ -76,7 +76,7 @@ class Config:
 
 
 NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url"}
-FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600)}
+FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600), "per_host": (1, 256)}
 TOP_KEYS = {"fetch", "newsletter", "sources", "trends", "output", "state", "templates",
             "max_trends", "bullets", "summarizer"}
 SOURCE_KEYS = {"name", "path", "feed", "fulltext"}

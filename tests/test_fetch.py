@@ -64,6 +64,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(500, b"oops")
             else:
                 self.send(200, rss("Flaky", "https://example.org/flaky"), xml)
+        elif path == "/busy.xml":  # 503 with Retry-After, then fine
+            if HITS[path] == 1:
+                self.send(503, b"busy", {"Retry-After": "1"})
+            else:
+                self.send(200, rss("Busy", "https://example.org/busy"), xml)
         elif path == "/old.xml":
             self.send(301, headers={"Location": "/hop.xml"})
         elif path == "/hop.xml":
@@ -150,7 +155,14 @@ def test_failures_say_why_and_never_hang(server):
 
 def test_a_server_error_is_retried(server):
     got = fetch(server, "/flaky.xml")
-    assert got["/flaky.xml"].status == "ok"
+    assert got["/flaky.xml"].status == "ok" and HITS["/flaky.xml"] == 2
+
+
+def test_retry_after_is_heeded(server):
+    started = time.perf_counter()
+    got = fetch(server, "/busy.xml")
+    assert got["/busy.xml"].status == "ok" and HITS["/busy.xml"] == 2
+    assert time.perf_counter() - started >= 0.9  # waited the second it asked for, not the 0.05 s backoff
 
 
 def test_refused_connection(server):

@@ -25,6 +25,7 @@ class Limits:
     """How long and how much one feed may take."""
 
     concurrency: int = 32
+    per_host: int = 0  # connections to one host at once (0: no limit of its own)
     connect: float = 5.0
     read: float = 15.0
     deadline: float = 45.0
@@ -71,7 +72,7 @@ async def _fetch_all(urls, validators, limits, progress) -> dict[str, Fetched]:
     import aiohttp
 
     timeout = aiohttp.ClientTimeout(total=None, connect=limits.connect, sock_read=limits.read)
-    connector = aiohttp.TCPConnector(limit=limits.concurrency, ttl_dns_cache=300)
+    connector = aiohttp.TCPConnector(limit=limits.concurrency, limit_per_host=limits.per_host, ttl_dns_cache=300)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector,
                                      headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}) as session:
         async def one(url: str) -> Fetched:
@@ -98,12 +99,15 @@ async def _with_retries(session, url: str, validators: Validators | None, limits
         result, retry = await _get(session, url, validators, limits)
         if not retry or attempt == RETRIES:
             return result
-        await asyncio.sleep(limits.backoff * (2 ** attempt))
+        # A server that says when to come back (429, 503) is heeded, within the feed's deadline.
+        wait = retry if isinstance(retry, float) else limits.backoff * (2 ** attempt)
+        await asyncio.sleep(min(wait, limits.deadline / 3))
     return result  # pragma: no cover - the loop always returns
 
 
-async def _get(session, url: str, validators: Validators | None, limits: Limits) -> tuple[Fetched, bool]:
-    """One attempt; the flag says whether trying again could help."""
+async def _get(session, url: str, validators: Validators | None,
+               limits: Limits) -> tuple[Fetched, bool | float]:
+    """One attempt; then whether trying again could help (True), or after how many seconds (a float)."""
     import aiohttp
 
     headers = {}
@@ -117,8 +121,9 @@ async def _get(session, url: str, validators: Validators | None, limits: Limits)
             if response.status == 304:
                 return Fetched(url, "not-modified", final_url=str(response.url), moved_to=moved), False
             if response.status >= 400:
+                retry = response.status >= 500 or response.status == 429
                 return Fetched(url, "failed", error=_http_error(response.status), moved_to=moved), \
-                    response.status >= 500 or response.status == 429
+                    (_retry_after(response.headers.get("Retry-After")) or True) if retry else False
             chunks, size = [], 0
             async for chunk in response.content.iter_chunked(65536):
                 size += len(chunk)
@@ -137,6 +142,20 @@ async def _get(session, url: str, validators: Validators | None, limits: Limits)
         return Fetched(url, "failed", error=error), error == "connection refused"
     except (aiohttp.ClientError, OSError) as exc:
         return Fetched(url, "failed", error=f"network error ({type(exc).__name__}: {exc})"), True
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (a number of seconds or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
 
 
 def _permanent_redirect(response) -> str | None:

@@ -53,13 +53,13 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
     """Score each passage of a trend for how well it would stand as a bullet.
 
     `relevance`: how well each passage matches a query (0-1), when there is one.
-    `topic`: the trend's own terms. Centrality leaves them out: every bullet
-    says them, and a sentence that says little else ("One technique is called
-    Direct Preference Optimization") is not the most central one.
+    `topic`: the trend's own terms. They weigh little in centrality: every
+    bullet says them, and a sentence that says little else ("One technique is
+    called Direct Preference Optimization") is not the most central one.
     """
     if not members:
         return []
-    compared = {i: _without(index.entries[i], topic) if topic else index.entries[i] for i in members}
+    compared = compared_entries(index, members, topic)
     centre = _centroid(list(compared.values()), int(weights["centroid_terms"]))
     top = max(phrases.values(), default=1.0)
     candidates = []
@@ -138,23 +138,22 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
 
     Within a trend, a passage of another article that is close enough to a
     bullet (`support`) is cited by it; one that says the same thing
-    (`duplicate`) is folded into it. `topic`: the trend's own terms, left
-    out of the comparison, since every bullet of "Direct Preference
+    (`duplicate`) is folded into it. `topic`: the trend's own terms, which
+    weigh little in the comparison, since every bullet of "Direct Preference
     Optimization" says those words: two bullets are the same when they say
     the same thing about it.
     """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
     # Only the best few can become bullets; the rest may still back them.
     leaders = max(60, 6 * count)
-    seen = {c.index: _without(index.entries[c.index], topic) for c in by_score} if topic else None
-    entry_of = (lambda i: seen[i]) if seen else (lambda i: index.entries[i])
+    compared = compared_entries(index, [c.index for c in by_score], topic)
     groups: list[Candidate] = []
     for cand in by_score:
-        entry = entry_of(cand.index)
+        entry = compared[cand.index]
         cand.supporters = {cand.index}
         home = None
         for group in groups:
-            similarity = cosine(entry_of(group.index), entry)
+            similarity = cosine(compared[group.index], entry)
             if similarity >= weights["duplicate"] and home is None:
                 home = group  # says the same thing: one bullet
             elif similarity >= weights["support"] and _new_article(index, group, entry):
@@ -174,10 +173,15 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
         best = max(pool, key=lambda c: (c.score - weights["redundancy"] * overlap[c.index], -c.index))
         pool.remove(best)
         chosen.append(best)
-        picked = entry_of(best.index)
+        picked = compared[best.index]
         for c in pool:
-            overlap[c.index] = max(overlap[c.index], _similarity(entry_of(c.index), picked, weights))
+            overlap[c.index] = max(overlap[c.index], _similarity(compared[c.index], picked, weights))
     return chosen
+
+
+def compared_entries(index: Index, indexes: Sequence[int], topic: frozenset[str]) -> dict[int, Entry]:
+    """The passages as compared within a trend (as they are, without one)."""
+    return {i: _without(index.entries[i], topic) if topic else index.entries[i] for i in indexes}
 
 
 def _without(entry: Entry, topic: frozenset[str], keep: float = TOPIC_WEIGHT) -> Entry:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import Article, Bullet, Citation, Passage, Trend
 from .bullets import Candidate, clean_bullet, score_entries, select
-from .index import Entry, Index, build_index, cosine, keyword_seq, matches
+from .index import Index, build_index, cosine, keyword_seq, matches
 from .momentum import momentum
 from .passages import split_all
 from .text import content_terms
@@ -70,7 +70,7 @@ def summarize_week(
     w = merged(weights)
     index = build_index(articles, split_all(articles))
     bullet_weights = {**w, "redundancy": w["trend_redundancy"], "phrase_overlap": w["trend_phrase_overlap"],
-                      "support": w["trend_support"]}
+                      "support": w["trend_support"], "substance": w["trend_substance"]}
     drafts = configured_drafts(index, configured)
     exclude = theme_terms(index, w, theme)
     scored = score_phrases(index, w, exclude, seen_phrases)
@@ -78,7 +78,7 @@ def summarize_week(
     drafts += found
     assign(index, drafts)
     trends: list[tuple[Trend, Explanation, float]] = []
-    told: list[Entry] = []  # the bullets of the trends before: a later trend does not say them again
+    told: list[Candidate] = []  # the bullets of the trends before: a later trend does not say them again
     for draft in drafts:
         if not draft.configured:
             draft.name, name_key = name_trend(index, draft)
@@ -90,12 +90,12 @@ def summarize_week(
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
         topic = _topic(draft, w["min_coverage"])
-        candidates = [c for c in score_entries(index, members, draft.phrases, w, topic=topic)
-                      if all(cosine(index.entries[c.index], t) < w["duplicate"] for t in told)]
+        candidates = _unsaid(index, score_entries(index, members, draft.phrases, bullet_weights, topic=topic),
+                             told, w["duplicate"])
         chosen = select(index, candidates, bullets, bullet_weights, topic=topic)
         if not draft.configured and not _substantial(index, chosen, bullets):
             continue
-        told.extend(index.entries[c.index] for c in chosen)
+        told.extend(chosen)
         trend = Trend(
             name=draft.name,
             bullets=tuple(_bullet(index, c) for c in chosen),
@@ -118,6 +118,12 @@ def summarize_week(
     kept.sort(key=lambda t: (-_spread(index, t[0]), -MOMENTUM_ORDER[t[0].momentum], not t[0].configured))
     return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept],
                        phrases=[key for key, _ in scored[:PHRASES_KEPT]])
+
+
+def _unsaid(index: Index, candidates: list[Candidate], said: list[Candidate], duplicate: float) -> list[Candidate]:
+    """The candidates that do not say what a passage already chosen says."""
+    return [c for c in candidates
+            if all(cosine(index.entries[c.index], index.entries[k.index]) < duplicate for k in said)]
 
 
 def _topic(draft: Draft, share: float) -> frozenset[str]:
@@ -195,7 +201,7 @@ def summarize_cluster(
     occurs word for word: passages are ranked by how many of its specific
     terms they use.
     """
-    w = {**merged(weights), "substance": 0.0}
+    w = merged(weights)
     index = build_index(articles, split_all(articles))
     everything = list(range(len(index.entries)))
     limit = sentences if sentences is not None else 5
@@ -211,8 +217,7 @@ def summarize_cluster(
         taken = {i for c in chosen for i in c.supporters}
         members, relevance = _related(index, [i for i in everything if i not in taken], query)
         phrases = _cluster_phrases(index, members)
-        more = [c for c in score_entries(index, members, phrases, w, relevance)
-                if all(cosine(index.entries[c.index], index.entries[k.index]) < w["duplicate"] for k in chosen)]
+        more = _unsaid(index, score_entries(index, members, phrases, w, relevance), chosen, w["duplicate"])
         chosen += select(index, more, count - len(chosen), w)
     return _within(index, chosen, limit, words)
 

@@ -19,11 +19,11 @@ DEFAULTS: dict[str, float] = {
     "coverage": 0.6,            # how many of the trend's phrases the passage uses
     "specificity": 0.2,         # numbers, names, concrete terms
     "corroboration": 0.35,      # other sources saying the same
-    "substance": 0.6,           # bullets: content terms beyond the trend's own ("One technique is called DPO"
-                                #   has few); summaries leave it out, their word budget already prices length
+    "substance": 0.0,           # content terms beyond the trend's own (summaries: a word budget prices length)
+    "trend_substance": 0.6,     # ... for a trend's bullets ("One technique is called DPO" has few)
     "structure": 0.15,          # list items, lead sentences, sections named after the trend
-    "position": 0.2,
-    "query": 1.5,               # summarize --query with a topic statement: its terms in the passage            # early in its article: news puts what matters first
+    "position": 0.2,            # early in its article: news puts what matters first
+    "query": 1.5,               # summarize --query with a topic statement: its terms in the passage
     "dangling": 1.2,            # penalty: starts with "This", "It", "These", ...
     "chatter": 1.0,             # penalty: first/second person, calls to action (questions are never chosen)
     "redundancy": 0.4,          # MMR: weight of similarity to passages already chosen (summaries)
@@ -32,7 +32,7 @@ DEFAULTS: dict[str, float] = {
     "trend_phrase_overlap": 0.2,  # ... between a trend's bullets
     "duplicate": 0.4,           # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article to back a bullet (cited)
-    "trend_support": 0.15,      # ... within a trend, where the trend's own terms are left out
+    "trend_support": 0.15,      # ... within a trend, where the trend's own terms weigh little
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
     "min_words": 6,
     "max_words": 55,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import DigestError, UsageError, warn
+from .errors import DigestError, UsageError, warn, where
 
 CONFIG_HELP = "The newsletter's config file (default: ./sources.yaml)."
 
@@ -108,17 +108,9 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         if terminal:
             click.echo(f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends",
                        err=True)
-        click.echo(_shown(result.folder))
+        click.echo(where(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)
-
-
-def _shown(folder: Path) -> str:
-    """The issue folder as the user would type it: relative to where they are, when it is below."""
-    try:
-        return str(folder.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(folder)
 
 
 @contextlib.contextmanager

@@ -391,9 +391,7 @@ def _summarizer(value: Any, doc: _Doc) -> dict[str, float]:
 
 def _yaml(value: Any) -> str:
     """A value as the editor wrote it in YAML: true, not Python's True."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _kind(value) if value is None or isinstance(value, (dict, list)) else repr(value)
+    return ("true" if value else "false") if isinstance(value, bool) else _kind(value)
 
 
 def _kind(value: Any) -> str:

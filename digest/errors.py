@@ -1,6 +1,8 @@
 """Errors a user can cause: one clear line each, a chosen exit code, no traceback."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -27,6 +29,18 @@ class UsageError(DigestError):
     """Bad options or arguments on the command line."""
 
     exit_code = 2
+
+
+def where(filename: str | Path, line: int | None = None) -> str:
+    """A path as the user would type it (relative to the current folder when below it), and the line."""
+    path = Path(filename)
+    shown = str(filename)
+    if path.is_absolute():
+        try:
+            shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return f"{shown}:{line}" if line else shown
 
 
 def warn(message: str) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 import css_inline
 import mjml
 
-from .templates import TemplateError, where
+from ..errors import where
+from .templates import TemplateError
 
 # keep_style_tags: media queries cannot be inlined and are what make the
 # layout collapse to one column on phones, so the <style> blocks stay in <head>.

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from ..errors import DigestError
+from ..errors import DigestError, where
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -81,17 +81,6 @@ def template_files(env: jinja2.Environment, name: str) -> list[str]:
     loaded = {t.name: t.filename for t in env.cache.values()} if env.cache is not None else {}
     first = loaded.pop(name, None)
     return [f for f in (first, *sorted(filter(None, loaded.values()))) if f]
-
-
-def where(filename: str, line: int | None = None) -> str:
-    """A path the editor recognises (relative to the current folder when inside it), and the line."""
-    path = Path(filename)
-    if path.is_absolute():
-        try:
-            filename = path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            pass
-    return f"{filename}:{line}" if line else filename
 
 
 def _frame(exc: BaseException, name: str) -> tuple[str, int | None]:

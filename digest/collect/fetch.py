@@ -52,6 +52,7 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     moved_to: str | None = None  # a permanent redirect: the URL to put in sources.yaml
+    retry_after: float | None = None  # seconds the server asked us to wait (429, 503)
     seconds: float = 0.0
 
 
@@ -100,14 +101,13 @@ async def _with_retries(session, url: str, validators: Validators | None, limits
         if not retry or attempt == RETRIES:
             return result
         # A server that says when to come back (429, 503) is heeded, within the feed's deadline.
-        wait = retry if isinstance(retry, float) else limits.backoff * (2 ** attempt)
+        wait = result.retry_after if result.retry_after is not None else limits.backoff * (2 ** attempt)
         await asyncio.sleep(min(wait, limits.deadline / 3))
     return result  # pragma: no cover - the loop always returns
 
 
-async def _get(session, url: str, validators: Validators | None,
-               limits: Limits) -> tuple[Fetched, bool | float]:
-    """One attempt; then whether trying again could help (True), or after how many seconds (a float)."""
+async def _get(session, url: str, validators: Validators | None, limits: Limits) -> tuple[Fetched, bool]:
+    """One attempt; the flag says whether trying again could help."""
     import aiohttp
 
     headers = {}
@@ -121,9 +121,9 @@ async def _get(session, url: str, validators: Validators | None,
             if response.status == 304:
                 return Fetched(url, "not-modified", final_url=str(response.url), moved_to=moved), False
             if response.status >= 400:
-                retry = response.status >= 500 or response.status == 429
-                return Fetched(url, "failed", error=_http_error(response.status), moved_to=moved), \
-                    (_retry_after(response.headers.get("Retry-After")) or True) if retry else False
+                return Fetched(url, "failed", error=_http_error(response.status), moved_to=moved,
+                               retry_after=_retry_after(response.headers.get("Retry-After"))), \
+                    response.status >= 500 or response.status == 429
             chunks, size = [], 0
             async for chunk in response.content.iter_chunked(65536):
                 size += len(chunk)

@@ -75,7 +75,7 @@ def read_file(path: Path) -> Document:
 def _reader(path: Path, data: bytes) -> Callable[[bytes, Path], Document]:
     suffix = path.suffix.lower()
     head = data[:512].decode("utf-8", errors="replace")
-    if suffix not in (".md", ".markdown", ".html", ".htm") and is_newswire(head):
+    if READERS.get(suffix, _read_text) is _read_text and is_newswire(head):  # plain text or no known kind
         return _read_newswire
     if suffix in READERS:
         return READERS[suffix]

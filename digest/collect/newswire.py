@@ -14,20 +14,22 @@ import re
 from datetime import datetime, timezone
 
 from ..models import Block
-from .clean import normalize
+from .clean import TAG_RE, normalize
 
 _DOC_RE = re.compile(r"(<DOC\b[^>]*>.*?)(?:</DOC>|\Z)", re.IGNORECASE | re.DOTALL)
 _TEXT_RE = re.compile(r"<(TEXT|LP|LEADPARA)\b[^>]*>(.*?)(?:</\1>|\Z)", re.IGNORECASE | re.DOTALL)
 _P_RE = re.compile(r"<P\b[^>]*>(.*?)(?=</P>|<P\b|\Z)", re.IGNORECASE | re.DOTALL)
-_TAG_RE = re.compile(r"<[^<>]{1,200}>")
 _WIRE_ENTITY_RE = re.compile(r"&[A-Za-z]{1,3}[0-9a-fA-F]{1,3};")  # &Cx1f; and kin: wire control codes
 _DOCNO_DATE_RE = re.compile(r"(?:^|[A-Z_])(?P<year>(?:19|20)\d{2})(?P<month>[01]\d)(?P<day>[0-3]\d)")
 _SHORT_DOCNO_DATE_RE = re.compile(r"^(?:AP|WSJ|SJMN|LA|FT)(?P<year>\d{2})(?P<month>[01]\d)(?P<day>[0-3]\d)")
 _SLASH_DATE_RE = re.compile(r"\b(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)?\d{2})\b")
 # "KINGSTON, Jamaica (AP) _", "WASHINGTON _", "BEIJING, October 18 (Xinhua) --": a place in capitals,
-# maybe a region or a date, maybe an agency, then a dash.
-_DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.'\- ]{1,40}?)?\s*(?:\([A-Za-z]{2,10}\))?\s*(?:_|--|—|–|-)\s+(?=\S)")
+# maybe a region or a date, maybe an agency, then a dash. Outside the wire's own markup a dateline
+# needs the wire's marks: an agency or the underscore.
+_PLACE = r"^\s*[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.'\- ]{1,40}?)?\s*"
+_AGENCY, _DASH = r"\([A-Za-z]{2,10}\)", r"(?:_|--|—|–|-)"
+_DATELINE_RE = re.compile(rf"{_PLACE}(?:{_AGENCY})?\s*{_DASH}\s+(?=\S)")
+_STRICT_DATELINE_RE = re.compile(rf"{_PLACE}(?:{_AGENCY}\s*{_DASH}|_)\s+(?=\S)")
 
 
 def is_newswire(text: str) -> bool:
@@ -68,19 +70,11 @@ def _paragraphs(doc: str) -> list[str]:
     """The paragraphs of the story: <P> elements, else blank lines or indented first lines."""
     found: list[str] = []
     for _, body in _TEXT_RE.findall(doc):
-        if _P_RE.search(body):
-            parts = [p for p in _P_RE.findall(body)]
-        else:
-            parts = re.split(r"\n\s*\n|\n(?=[ \t]{2,}\S)", body)
+        parts = _P_RE.findall(body) if _P_RE.search(body) else re.split(r"\n\s*\n|\n(?=[ \t]{2,}\S)", body)
         found.extend(text for part in parts if (text := _plain(part)))
     if found:
         found[0] = strip_dateline(found[0])
-    return [p for p in found if p]
-
-
-# Outside the wire's own markup a dateline needs the wire's marks: an agency or the underscore.
-_STRICT_DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.'\- ]{1,40}?)?\s*(?:\([A-Za-z]{2,10}\)\s*(?:_|--|—|–|-)|_)\s+(?=\S)")
+    return found
 
 
 def strip_dateline(text: str, strict: bool = False) -> str:
@@ -90,7 +84,7 @@ def strip_dateline(text: str, strict: bool = False) -> str:
 
 
 def _plain(markup: str) -> str:
-    text = _TAG_RE.sub(" ", _WIRE_ENTITY_RE.sub(" ", markup))
+    text = TAG_RE.sub(" ", _WIRE_ENTITY_RE.sub(" ", markup))
     return normalize(" ".join(html.unescape(text).split()))  # wire text is wrapped at 70 columns
 
 

@@ -225,8 +225,7 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
 
 def _capitalised_midsentence(form: str, text: str) -> bool | None:
     """Whether the phrase is capitalised where it follows a lower-case word (None: no such place)."""
-    pattern = r"\b[a-z][\w'’-]*[ \t]+(" + r"[\s\-]+".join(re.escape(word) for word in form.split()) + r")\b"
-    match = re.search(pattern, text, re.IGNORECASE)
+    match = re.search(rf"\b[a-z][\w'’-]*[ \t]+({_written(form)})\b", text, re.IGNORECASE)
     if not match or not match.group(0)[:1].islower():
         return None
     return all(word[:1].isupper() for word in match.group(1).split() if word.lower() not in _SMALL_WORDS)
@@ -235,10 +234,14 @@ def _capitalised_midsentence(form: str, text: str) -> bool | None:
 _SMALL_WORDS = frozenset({"of", "and", "for", "to", "the", "in", "on", "a", "an"})
 
 
+def _written(form: str) -> str:
+    """A pattern for the phrase as writers spell it: spaces or hyphens between its words."""
+    return r"[\s\-]+".join(re.escape(word) for word in form.split())
+
+
 def _as_written(form: str, text: str) -> str:
     """The phrase with its original hyphens: "retrieval-augmented generation"."""
-    pattern = r"[\s\-]+".join(re.escape(word) for word in form.split())
-    match = re.search(pattern, text)
+    match = re.search(_written(form), text)
     return match.group(0) if match else form
 
 

@@ -22,7 +22,9 @@ from .config import Config
 from .errors import DigestError
 from .models import Article, Digest, SourceStats, replace
 from .render import Rendered, render_issue
-from .render.output import write_issue
+from .render.archive import archive_files
+from .render.context import newsletter_settings
+from .render.output import write_files, write_issue
 from .state import State
 from .summarize import Explanation, WeekSummary, summarize_week
 from .summarize.trends import trend_key
@@ -55,6 +57,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         summary = summarize(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
         result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
+        write_archive(result.digest, config.templates, output or config.output)
         remember(state, week, articles, summary)
     result.explanations = summary.explanations
     return result
@@ -118,6 +121,14 @@ def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
         })
     except OSError as exc:
         raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None
+
+
+def write_archive(digest: Digest, templates: Path, output: Path) -> None:
+    """index.html and feed.xml of every issue in the output folder."""
+    try:
+        write_files(output, archive_files(output, newsletter_settings(digest), [templates]))
+    except OSError as exc:
+        raise DigestError(f"{output}: cannot write the archive ({exc.strerror or exc})") from None
 
 
 def remember(state: State, week: Week, articles: list[Article], summary: WeekSummary) -> None:

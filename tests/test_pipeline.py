@@ -112,3 +112,23 @@ def test_init_scaffolds_a_newsletter_that_builds(tmp_path):
     assert (folder / "output" / WEEK / "digest.html").exists()
     again = run("init", str(folder))
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample):
+    import feedparser
+
+    config = str(sample / "sources.yaml")
+    assert run("build", "--config", config, "--week", WEEK).exit_code == 0
+    (sample / "sample" / "notes" / "later.md").write_text("# Agents book trips\n\nAgents that use tools now book "
+                                                          "trips on their own, end to end, in a test web shop.\n")
+    assert run("build", "--config", config, "--week", "2024-W48").exit_code == 0
+    output = sample / "output"
+    page = (output / "index.html").read_text()
+    assert page.index('href="2024-W48/digest.html"') < page.index('href="2024-W46/digest.html"')
+    feed = feedparser.parse((output / "feed.xml").read_bytes())
+    assert not feed.bozo and [e.link for e in feed.entries] == [
+        "https://llm-trends.example.org/issues/2024-W48/digest.html",
+        "https://llm-trends.example.org/issues/2024-W46/digest.html"]
+    before = (output / "feed.xml").read_bytes(), page
+    assert run("build", "--config", config, "--week", WEEK).exit_code == 0  # a rebuild says the same
+    assert ((output / "feed.xml").read_bytes(), (output / "index.html").read_text()) == before

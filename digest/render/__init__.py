@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Digest
+from .archive import archive_page, entry
 from .context import context, newsletter_settings
 from .eml import build_eml
 from .html import compile_mjml
@@ -42,20 +43,22 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered
 
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
-    """Render a small made-up issue, so `digest check` finds a template error before Monday's build."""
+    """Render a small made-up issue and archive, so `digest check` finds a template error before Monday's build."""
     from datetime import date
 
     from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
 
     article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
-                      url="https://example.org/check", published=None)
+                      url="https://example.org/check")
     bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
                                                                               article.source),))
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
-    render_issue(Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
-                        end=date(2024, 1, 7), trends=(trend,), articles=(article,),
-                        sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),),
-                        newsletter=dict(newsletter or {})), template_dirs)
+    digest = Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
+                    end=date(2024, 1, 7), trends=(trend,), articles=(article,),
+                    sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),), newsletter=dict(newsletter or {}))
+    render_issue(digest, template_dirs)
+    settings = newsletter_settings(digest)
+    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
 
 
 __all__ = ["Rendered", "TemplateError", "check_templates", "render_issue"]

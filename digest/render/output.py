@@ -32,6 +32,20 @@ def write_issue(folder: Path, files: Mapping[str, bytes | str]) -> Path:
     return folder
 
 
+def write_files(folder: Path, files: Mapping[str, bytes | str]) -> None:
+    """Write single files into `folder`, each replacing the old one atomically (the archive)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=folder))
+        try:
+            _write(staging, name, content)
+            os.chmod(staging / name, 0o644)
+            os.replace(staging / name, folder / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    _sync(folder)
+
+
 def _write(staging: Path, name: str, content: bytes | str) -> None:
     relative = PurePosixPath(name)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:

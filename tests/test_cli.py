@@ -104,3 +104,7 @@ def test_check_renders_the_templates_too(newsletter, tmp_path):
     result = run("check", "--config", str(path))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "digest.txt.j2:1: " in result.stderr
+    (tmp_path / "templates" / "digest.txt.j2").unlink()
+    (tmp_path / "templates" / "archive.html.j2").write_text("{% if %}\n")
+    result = run("check", "--config", str(path))
+    assert result.exit_code == 1 and "archive.html.j2:1: " in result.stderr

@@ -67,7 +67,8 @@ def test_html_header_intro_and_footer(rendered, page):
     assert "Week 17 · April 22–28, 2024" in page.text
     assert "5 articles from 4 sources, in 3 trends." in page.text
     assert page.links["https://news.example.org/issues/2024-W17/digest.html"] == "View in browser"
-    assert page.links["%unsubscribe_url%"] == "Unsubscribe"
+    # Nothing configured: never a broken link, readers write to the sender.
+    assert page.links["mailto:editor@news.example.org?subject=unsubscribe"] == "Unsubscribe"
     # The hidden preheader: what inboxes show next to the subject.
     assert "This week: Agents and tool use, Small and efficient models, Multimodality." in page.text
 
@@ -118,7 +119,7 @@ def test_plaintext_reads_well_on_its_own(rendered):
     assert "    sandbox, not a longer prompt." in lines  # a hanging indent under the bullet
     assert "    — Agents & tools: a field report [1]; My notes on multimodal evals" in lines
     assert "      (Notes); Weekend reading #17 [2]" in lines  # a local note: no link number
-    assert "Unsubscribe: %unsubscribe_url%" in lines
+    assert "Unsubscribe: mailto:editor@news.example.org?subject=unsubscribe" in lines
 
 
 def test_plaintext_links_are_numbered_references(rendered):
@@ -273,3 +274,44 @@ def test_a_failed_write_leaves_the_old_issue(tmp_path):
         write_issue(folder, {"a.txt": "new", "../escape.txt": "x"})
     assert {p.name: p.read_text() for p in folder.iterdir()} == {"a.txt": "old", "b.txt": "old"}
     assert [p.name for p in tmp_path.iterdir()] == ["2024-W17"]
+
+
+def _headers(newsletter: dict) -> email.message.EmailMessage:
+    digest = make_digest(newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>",
+                                     **newsletter})
+    return email.message_from_bytes(render_issue(digest).eml, policy=email.policy.default)
+
+
+def test_eml_carries_list_headers_and_one_click_unsubscribe_for_https():
+    message = _headers({"unsubscribe_url": "https://news.example.org/u?id=1", "unsubscribe_mailto": "leave@example.org",
+                        "reply_to": "letters@news.example.org", "to": ["a@example.net", "b@example.net"]})
+    assert message["List-Id"] == "LLM Trends Weekly <llm-trends-weekly.news.example.org>"
+    assert message["List-Unsubscribe"] == ("<https://news.example.org/u?id=1>, "
+                                           "<mailto:leave@example.org?subject=unsubscribe>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Reply-To"] == "letters@news.example.org"
+    assert message["To"] == "a@example.net, b@example.net"
+
+
+def test_without_an_unsubscribe_address_readers_write_to_the_sender():
+    message = _headers({})
+    assert message["List-Unsubscribe"] == "<mailto:editor@news.example.org?subject=unsubscribe>"
+    assert "List-Unsubscribe-Post" not in message  # one-click needs https
+    assert "Reply-To" not in message
+
+
+@pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])
+def test_a_mailing_tools_merge_tag_is_kept_verbatim(tag):
+    digest = make_digest(newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>",
+                                     "unsubscribe_url": tag})
+    rendered = render_issue(digest)
+    assert Page(rendered.html).links[tag] == "Unsubscribe"
+    assert f"Unsubscribe: {tag}" in rendered.text
+    message = email.message_from_bytes(rendered.eml, policy=email.policy.default)
+    assert message["List-Unsubscribe"] == "<mailto:editor@news.example.org?subject=unsubscribe>"  # a tag is no URL
+
+
+def test_message_ids_differ_between_newsletters_of_the_same_week():
+    one = _headers({"url": "https://one.example.org"})["Message-ID"]
+    other = _headers({"url": "https://other.example.org"})["Message-ID"]
+    assert one != other

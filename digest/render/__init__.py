@@ -38,7 +38,7 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered
     links = References()
     text = wrap(render(environment(template_dirs, html=False), TEXT_TEMPLATE, ref=links, links=links, **model))
     settings = newsletter_settings(digest)
-    eml = build_eml(digest, model["issue"]["subject"], text, html, settings["from"], settings["to"])
+    eml = build_eml(digest, model["issue"]["subject"], text, html, settings)
     return Rendered(html=html, text=text, eml=eml)
 
 

@@ -5,9 +5,8 @@ from email.headerregistry import Address
 from typing import Any
 
 from ..models import Digest
+from .eml import address_of, list_id, unsubscribe_mailto
 from .templates import date_span
-
-DEFAULT_UNSUBSCRIBE = "%unsubscribe_url%"  # the merge tag most mailing tools replace when sending
 
 
 def newsletter_settings(digest: Digest) -> dict[str, Any]:
@@ -21,7 +20,13 @@ def newsletter_settings(digest: Digest) -> dict[str, Any]:
     # f-string would make "A, B <x@y>" read as two addresses.
     settings.setdefault("from", str(Address(display_name=title, addr_spec="digest@localhost")))
     settings.setdefault("to", "undisclosed-recipients:;")
-    settings.setdefault("unsubscribe_url", DEFAULT_UNSUBSCRIBE)
+    # Never a broken link: without a configured one (a URL or a mailing tool's
+    # merge tag, kept verbatim), readers write to the unsubscribe address or to From.
+    if not settings.get("unsubscribe_url"):
+        settings["unsubscribe_url"] = unsubscribe_mailto(settings.get("unsubscribe_mailto")
+                                                         or address_of(settings["from"]))
+    settings.setdefault("reply_to", "")
+    settings.setdefault("list_id", list_id(title, settings["from"]))
     return settings
 
 

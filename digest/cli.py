@@ -143,10 +143,54 @@ def check(config_path: Path) -> None:
       digest check --config newsletter/sources.yaml
     """
     from .render import check_templates
+    from .send.advice import mail_warnings
 
     config = _load(config_path)
     check_templates([config.templates], config.newsletter)
+    for line in mail_warnings(config):
+        warn(line)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
+
+
+@main.command()
+@_config_option
+@click.option("--week", callback=_week, metavar="YYYY-Www", help="The issue to send (default: the last one built).")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="A test send: only to ADDR (repeatable), not recorded.")
+@click.option("--dry-run", is_flag=True, help="Print the envelope and headers of each message; send nothing.")
+@click.option("--force", is_flag=True, help="Send again to recipients who already got this issue.")
+def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Send the built issue to newsletter.to over SMTP (smtp: in sources.yaml), once per recipient.
+
+    \b
+    Example:
+      digest send --to me@example.org     # a test send to yourself first
+      digest send                         # then the last built issue to newsletter.to
+    """
+    from .send import send_issue
+
+    config = _load(config_path)
+    report = send_issue(config, week.label if week else None, to, force=force, dry_run=dry_run,
+                        on_sent=lambda message: click.echo(f"sent to {message.recipient}"))
+    if report.already:
+        click.echo(f"{report.week}: already sent to {', '.join(report.already)} (--force sends again)", err=True)
+    if dry_run:
+        for message in report.planned:
+            click.echo(f"MAIL FROM:<{message.sender}>\nRCPT TO:<{message.recipient}>\n{message.headers}\n")
+        click.echo(f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent",
+                   err=True)
+        return
+    if not report.sent and not report.refused:
+        click.echo(f"{report.week}: nothing to send", err=True)
+        return
+    test = " (a test, not recorded)" if report.test else ""
+    total = len(report.sent) + len(report.refused)
+    click.echo(f"{report.week}: sent to {len(report.sent)} of {_count(total, 'recipient')}{test}", err=True)
+    if report.refused:
+        raise DigestError([f"{refused.recipient}: {refused.reason}" for refused in report.refused])
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 @main.command()

@@ -50,6 +50,21 @@ class TrendConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """`smtp:`, how `digest send` reaches the mail server; the password only ever comes from the environment."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None
+    password_env: str | None = None
+    ca_file: str | None = None  # a private CA (or self-signed certificate) to trust besides the system's
+    timeout: float = 30.0  # seconds per SMTP command
+    retries: int = 3  # extra attempts after a transient failure (4xx, a dropped connection)
+    backoff: float = 2.0  # seconds before the first retry, doubling each time
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The validated `sources.yaml`, paths resolved."""
 
@@ -64,6 +79,7 @@ class Config:
     bullets: int = 4
     summarizer: dict[str, float] = field(default_factory=dict)
     fetch: dict[str, int] = field(default_factory=dict)  # concurrency, timeout (seconds per feed)
+    smtp: SmtpConfig | None = None  # None: `digest send` has nowhere to send
     warnings: tuple[str, ...] = ()
 
     @property
@@ -75,10 +91,11 @@ class Config:
         return self.newsletter["title"]
 
 
-NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url"}
+NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "reply_to", "list_id", "unsubscribe_url",
+                   "unsubscribe_mailto"}
 FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600), "per_host": (1, 256)}
 TOP_KEYS = {"fetch", "newsletter", "sources", "trends", "output", "state", "templates",
-            "max_trends", "bullets", "summarizer"}
+            "max_trends", "bullets", "summarizer", "smtp"}
 SOURCE_KEYS = {"name", "path", "feed", "fulltext"}
 TREND_KEYS = {"name", "keywords"}
 
@@ -184,6 +201,7 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
         "bullets": _int_option(raw, doc, "bullets", 4, 1, 10),
         "summarizer": _summarizer(raw.get("summarizer"), doc),
         "fetch": _fetch(raw.get("fetch"), doc),
+        "smtp": _smtp(raw.get("smtp"), doc, root),
     }
     if doc.errors:
         raise ConfigError(doc.errors)
@@ -216,7 +234,10 @@ def _newsletter(value: Any, doc: _Doc) -> dict[str, Any]:
     _unknown(doc, value, NEWSLETTER_KEYS, "newsletter")
     result: dict[str, Any] = {}
     for key in sorted(NEWSLETTER_KEYS & value.keys()):
-        if not isinstance(value[key], str) or not value[key].strip():
+        if key == "to" and isinstance(value[key], list) and value[key] \
+                and all(isinstance(item, str) and item.strip() for item in value[key]):
+            result[key] = [item.strip() for item in value[key]]  # one address or a list of them
+        elif not isinstance(value[key], str) or not value[key].strip():
             doc.error(f"newsletter.{key}", f"expected text, got {_kind(value[key])}")
         else:
             result[key] = value[key].strip()
@@ -400,3 +421,55 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), repr(value))
+
+
+SMTP_KEYS = {"host", "port", "security", "username", "password_env", "ca_file", "timeout", "retries", "backoff"}
+SMTP_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
+    """`smtp: {host, port, security, username, password_env}`; a password written in the file is refused."""
+    if isinstance(value, dict) and "password" in value:
+        doc.error("smtp.password", "never write the password in sources.yaml: name an environment variable "
+                                   "with `password_env: DIGEST_SMTP_PASSWORD`")
+        value = {k: v for k, v in value.items() if k != "password"}
+    given = _options(value, doc, "smtp", SMTP_KEYS, "{host: smtp.example.org, port: 587, security: starttls}")
+    if not isinstance(value, dict):
+        return None
+    host = given.get("host")
+    if not isinstance(host, str) or not host.strip():
+        doc.error("smtp.host", f"expected the mail server's name, got {_kind(host)}")
+        host = ""
+    security = given.get("security", "starttls")
+    if security not in SMTP_PORTS:
+        doc.error("smtp.security", f"expected one of {', '.join(SMTP_PORTS)}, got {_yaml(security)}")
+        security = "starttls"
+    texts = {}
+    for key in ("username", "password_env", "ca_file"):
+        if key in given and (not isinstance(given[key], str) or not given[key].strip()):
+            doc.error(f"smtp.{key}", f"expected text, got {_kind(given[key])}")
+        elif key in given:
+            texts[key] = given[key].strip()
+    if "password_env" in texts and not ENV_NAME_RE.match(texts["password_env"]):
+        doc.error("smtp.password_env", f"expected the name of an environment variable, got {texts['password_env']!r}")
+    if "username" in texts and "password_env" not in texts:
+        doc.error("smtp.password_env", "missing: name the environment variable that holds the password "
+                                       "of smtp.username")
+    if "ca_file" in texts:
+        ca_file = (root / texts["ca_file"]).resolve()
+        if not ca_file.is_file():
+            doc.error("smtp.ca_file", f"no such file {texts['ca_file']!r}")
+        texts["ca_file"] = str(ca_file)
+    port = _int_option(given, doc, "port", SMTP_PORTS[security], 1, 65535, prefix="smtp.")
+    retries = _int_option(given, doc, "retries", 3, 0, 10, prefix="smtp.")
+    seconds = {}
+    for key, default, high in (("timeout", 30.0, 600.0), ("backoff", 2.0, 300.0)):
+        number = given.get(key, default)
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= high:
+            doc.error(f"smtp.{key}", f"expected seconds from 0 to {high:g}, got {_yaml(number)}")
+            number = default
+        seconds[key] = float(number)
+    if seconds["timeout"] == 0:
+        doc.error("smtp.timeout", "expected seconds above 0, got 0")
+    return SmtpConfig(host=host.strip(), port=port, security=security, retries=retries, **texts, **seconds)

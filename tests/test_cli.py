@@ -27,7 +27,8 @@ def test_missing_path_names_key_and_line(newsletter):
 
 
 def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
-    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n",
+    path = newsletter("newsletter: {title: T, colour: blue, unsubscribe_url: 'https://t.example/u'}\n"
+                      "sources:\n  - {name: Notes, path: notes/}\n",
                       {"a.md": "# A\n\nText.\n"})
     result = run("check", "--config", str(path))
     assert result.exit_code == 0

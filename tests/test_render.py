@@ -347,3 +347,15 @@ def test_message_ids_differ_between_newsletters_of_the_same_week():
     one = _headers({"url": "https://one.example.org"})["Message-ID"]
     other = _headers({"url": "https://other.example.org"})["Message-ID"]
     assert one != other
+
+
+def test_html_makes_no_request_when_opened_and_declares_dark_mode(rendered):
+    html = rendered.html
+    assert not re.search(r"<link\b|@import|fonts\.googleapis|<img\b|<script\b", html)  # nothing fetched on open
+    assert '<meta name="color-scheme" content="light dark"' in html
+    assert '<meta name="supported-color-schemes" content="light dark"' in html
+    assert "@media (prefers-color-scheme: dark)" in html
+    assert "<title>" in html
+    tables = re.findall(r"<table\b[^>]*>", html)
+    assert tables and all('role="presentation"' in t for t in tables)  # layout, not data, for screen readers
+    assert "<!--[if mso | IE]>" in html  # Outlook's conditional comments, as MJML emits them

@@ -28,7 +28,9 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 def compile_mjml(source: str, templates: Sequence[str] = ("digest.mjml.j2",)) -> str:
     """MJML to HTML; Gmail and Outlook ignore some <style> rules, so they are inlined as well."""
     try:
-        html = mjml.mjml2html(source, disable_comments=True)
+        # fonts={}: MJML would otherwise link Google Fonts for any family it knows
+        # (Roboto, Ubuntu, Open Sans...): a remote request on every open.
+        html = mjml.mjml2html(source, disable_comments=True, fonts={})
     except (ValueError, RuntimeError) as exc:
         reason = re.sub(r"\s+", " ", str(exc)).strip()[:200]
         for filename in templates:

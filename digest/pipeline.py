@@ -21,7 +21,7 @@ from .collect.window import dedupe, select_for_issue
 from .config import Config
 from .errors import DigestError
 from .models import Article, Digest, SourceStats, replace
-from .render import Rendered, render_issue
+from .render import WEB_PAGE, Rendered, render_issue
 from .render.archive import archive_files
 from .render.context import newsletter_settings
 from .render.output import write_files, write_issue
@@ -56,7 +56,9 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
             return result
         summary = summarize(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
+        rendered = render_issue(result.digest, [config.templates])
+        result.warnings.extend(rendered.warnings)
+        result.folder = write(result.digest, rendered, output or config.output)
         write_archive(result.digest, config.templates, output or config.output)
         remember(state, week, articles, summary)
     result.explanations = summary.explanations
@@ -118,6 +120,7 @@ def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
             "digest.txt": rendered.text,
             "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
             "digest.eml": rendered.eml,
+            **({WEB_PAGE: rendered.web} if rendered.web else {}),  # the whole issue, when the email is cut to fit
         })
     except OSError as exc:
         raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None

@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
-DEADLINE_MS = 15_000  # for every navigation and wait of a page
-
 import pytest
 from factories import TRENDS, make_digest
 
 from digest.render import render_issue
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
+DEADLINE_MS = 15_000  # for every navigation and wait of a page
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,10 @@ def _px(locator, prop: str) -> float:
 # translucent layers on the way; large text (24px, or 18.66px bold) needs 3:1.
 CONTRAST_JS = """
 (fallback) => {
-  const rgba = (value) => { const m = value.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const rgba = (value) => {
+    const m = value.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
   const channel = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
   const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
@@ -109,13 +112,17 @@ CONTRAST_JS = """
 
 @pytest.fixture(scope="module")
 def full_email_file(tmp_path_factory) -> Path:
-    """An issue with every part in it: trends of every momentum, also-this-week, the reading list, the footer."""
+    """An issue with every part in it: trends of every momentum, the cut-to-fit note, the reading list, the footer."""
     from dataclasses import replace
 
     trends = tuple(replace(t, momentum=m)
                    for t, m in zip(TRENDS + TRENDS[:1], ("rising", "new", "steady", "fading"), strict=True))
     path = tmp_path_factory.mktemp("full") / "digest.html"
-    path.write_text(render_issue(make_digest(trends=trends)).html, encoding="utf-8")
+    digest = make_digest(trends=trends)
+    # A budget it overflows, so the "read the full issue online" note is on the page too.
+    cut = render_issue(digest, budget=len(render_issue(digest).html.encode()) - 4000)
+    assert "Read the full issue online" in cut.html
+    path.write_text(cut.html, encoding="utf-8")
     return path
 
 

@@ -359,3 +359,43 @@ def test_html_makes_no_request_when_opened_and_declares_dark_mode(rendered):
     tables = re.findall(r"<table\b[^>]*>", html)
     assert tables and all('role="presentation"' in t for t in tables)  # layout, not data, for screen readers
     assert "<!--[if mso | IE]>" in html  # Outlook's conditional comments, as MJML emits them
+
+
+def test_a_heavy_week_stays_under_gmails_clip():
+    from factories import make_big_digest
+
+    from digest.render.budget import GMAIL_CLIP
+
+    rendered = render_issue(make_big_digest(trends=10, bullets=5))
+    assert len(rendered.html.encode()) < GMAIL_CLIP
+    message = email.message_from_bytes(rendered.eml, policy=email.policy.default)
+    assert len(message.get_body(("html",)).get_content().encode()) < GMAIL_CLIP
+
+
+def test_an_issue_over_budget_moves_its_lowest_ranked_bullets_to_the_web_version():
+    full = render_issue(make_digest())
+    assert full.web is None and full.warnings == ()
+    budget = len(full.html.encode()) - 4000  # more than the reading list can give back
+    cut = render_issue(make_digest(), budget=budget)
+    assert len(cut.html.encode()) <= budget
+    email_page, web_page = Page(cut.html), Page(cut.web)
+    assert cut.web == full.html  # the web version holds everything
+    for trend in TRENDS:
+        assert trend.bullets[0].text in email_page.text  # every trend keeps its best bullet
+        assert all(bullet.text in web_page.text for bullet in trend.bullets)
+    assert TRENDS[2].bullets[-1].text not in email_page.text  # the lowest-ranked went first
+    web = "https://news.example.org/issues/2024-W17/web.html"
+    assert re.search(f'<a href="{web}"[^>]*>Read the full issue online</a>', cut.html)
+    assert email_page.links[web] == "View in browser"  # which shows the whole issue too
+    assert "This issue is long:" in email_page.text
+    assert len(cut.warnings) == 1 and "moved to the web version; the full issue is web.html" in cut.warnings[0]
+    text = " ".join(cut.text.split())
+    assert all(bullet.text in text for trend in TRENDS for bullet in trend.bullets)  # the plaintext is never cut
+
+
+def test_without_a_newsletter_url_the_cut_email_names_no_broken_link():
+    digest = make_digest(newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>"})
+    budget = len(render_issue(digest).html.encode()) - 4000
+    cut = render_issue(digest, budget=budget)
+    assert "Read the full issue online" not in cut.html
+    assert "set newsletter.url to link it" in cut.warnings[0]

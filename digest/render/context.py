@@ -56,6 +56,7 @@ def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any
             "sources": sources,
             "trends": trends,
             "intro": f"{_count(articles, 'article')} from {_count(sources, 'source')}, in {_count(trends, 'trend')}.",
+            "online": None,  # when the email is cut to fit: {url, bullets, articles} moved to the web version
         },
     }
     # The subject and preheader are templates too, so an editor words them;

@@ -445,7 +445,7 @@ def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
     if security not in SMTP_PORTS:
         doc.error("smtp.security", f"expected one of {', '.join(SMTP_PORTS)}, got {_yaml(security)}")
         security = "starttls"
-    texts = {}
+    texts: dict[str, str] = {}
     for key in ("username", "password_env", "ca_file"):
         if key in given and (not isinstance(given[key], str) or not given[key].strip()):
             doc.error(f"smtp.{key}", f"expected text, got {_kind(given[key])}")
@@ -463,7 +463,7 @@ def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
         texts["ca_file"] = str(ca_file)
     port = _int_option(given, doc, "port", SMTP_PORTS[security], 1, 65535, prefix="smtp.")
     retries = _int_option(given, doc, "retries", 3, 0, 10, prefix="smtp.")
-    seconds = {}
+    seconds: dict[str, float] = {}
     for key, default, high in (("timeout", 30.0, 600.0), ("backoff", 2.0, 300.0)):
         number = given.get(key, default)
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= high:
@@ -472,4 +472,6 @@ def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
         seconds[key] = float(number)
     if seconds["timeout"] == 0:
         doc.error("smtp.timeout", "expected seconds above 0, got 0")
-    return SmtpConfig(host=host.strip(), port=port, security=security, retries=retries, **texts, **seconds)
+    return SmtpConfig(host=host.strip(), port=port, security=security, username=texts.get("username"),
+                      password_env=texts.get("password_env"), ca_file=texts.get("ca_file"),
+                      timeout=seconds["timeout"], retries=retries, backoff=seconds["backoff"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.config import ConfigError, load_config
+from digest.config import ConfigError, FetchConfig, load_config
 
 GOOD = """
 newsletter: {title: Test Weekly}
@@ -103,7 +103,7 @@ def test_fetch_settings(newsletter):
         sources: [{name: Notes, path: notes/}]
         fetch: {concurrency: 8, timeout: 20}
     """))
-    assert config.fetch == {"concurrency": 8, "timeout": 20}
+    assert config.fetch == FetchConfig(concurrency=8, timeout=20, per_host=0)  # per_host: the default
     with pytest.raises(ConfigError) as caught:
         load_config(newsletter("""
             newsletter: {title: T}

@@ -279,6 +279,7 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
       digest forget notes/draft.md && digest build --week 2024-W46
       digest forget https://example.org/post --never
     """
+    from .collect import ids_for
     from .state import State, writer_lock
 
     config = _load(config_path)
@@ -287,12 +288,11 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
             warn(stale)
         unknown = []
         for given in articles:
-            key = _article_id(given, config.root)
-            try:
-                issue = state.forget(key, never=never)
-            except KeyError:
+            key = next((key for key in ids_for(given, config.root) if state.knows(key)), None)
+            if key is None:
                 unknown.append(given)
                 continue
+            issue = state.forget(key, never=never)
             after = "kept out of every issue" if never else "new again"
             click.echo(f"{key}: was in {issue}, {after}" if issue else f"{key}: in no issue yet, {after}")
             if issue and issue != "never":
@@ -300,17 +300,6 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
     if unknown:
         raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
                            for given in unknown])
-
-
-def _article_id(given: str, root: Path) -> str:
-    """A local file's path, as typed, becomes its id (the path from the config's folder); anything else is one."""
-    path = Path(given)
-    if "://" not in given and path.exists():
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return given
 
 
 @main.command()

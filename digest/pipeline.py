@@ -63,7 +63,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         articles = collection.articles
         if not articles:
             return result
-        _check_shrink(state, week, articles, result.warnings, strict)
+        _check_shrink(_articles_before(state, week, output), week, articles, result.warnings, strict)
         summary = summarize_stage(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
         result.rendered = render_issue(result.digest, [config.templates])
@@ -95,9 +95,16 @@ def fetch_limits(fetch: FetchConfig) -> Limits:
     return replace(Limits(), concurrency=fetch.concurrency, deadline=float(fetch.timeout), per_host=fetch.per_host)
 
 
-def _check_shrink(state: State, week: Week, articles: list[Article], warnings: list[str], strict: bool) -> None:
+def _articles_before(state: State, week: Week, output: Path) -> int:
+    """How many articles the issue this build replaces holds: the one on disk, else what the state says."""
+    try:
+        return int(json.loads((output / week.label / "digest.json").read_text("utf-8"))["stats"]["articles"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return state.issue_size(week.label)
+
+
+def _check_shrink(before: int, week: Week, articles: list[Article], warnings: list[str], strict: bool) -> None:
     """An issue is never replaced by a thinner one without a word (and, with --strict, not at all)."""
-    before = state.issue_size(week.label)
     if len(articles) >= before:
         return
     message = f"{week}: the issue had {before} articles, this build has {len(articles)}"

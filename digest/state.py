@@ -139,6 +139,9 @@ class State:
         """How many articles the issue holds now (0: never built)."""
         return self.db.execute("SELECT COUNT(*) FROM articles WHERE issue = ?", (issue,)).fetchone()[0]
 
+    def knows(self, id_: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (id_,)).fetchone() is not None
+
     def forget(self, id_: str, never: bool = False) -> str | None:
         """Take an article out of its issue: new again (or, `never`, kept out of every issue).
 

@@ -30,7 +30,7 @@ from .fulltext import fill_full_text
 from .local import shown_path
 from .window import dedupe, select_for_issue
 
-__all__ = ["Collection", "Fetched", "Limits", "collect_week", "read_sources", "remember", "summary"]
+__all__ = ["Collection", "Fetched", "Limits", "collect_week", "ids_for", "read_sources", "remember", "summary"]
 
 Reader = Callable[[Source, Path], FeedRead]
 
@@ -68,6 +68,21 @@ def _kept(collection: Collection, state: State, week: Week) -> list[Article]:
     for name, count in sorted(Counter(a.source for a in kept if a.source in failed).items()):
         collection.warnings.append(f"{name}: kept the {count} article(s) {week} already had from it")
     return kept
+
+
+def ids_for(given: str, root: Path) -> list[str]:
+    """The article ids `given` may mean, most likely first: an id as listed, a feed entry's URL, a local file."""
+    from .urls import canonical_url
+
+    ids = [given]
+    if "://" in given:
+        ids.append(f"url:{canonical_url(given)}")
+    elif not given.startswith(("url:", "file:")):
+        path = Path(given)
+        if not path.exists():
+            path = root / given  # a path as the config gives it, from any folder
+        ids.append(f"file:{shown_path(path, root)}")
+    return ids
 
 
 def remember(state: State, week: Week, articles: Sequence[Article]) -> None:

@@ -94,12 +94,16 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
       digest build --week 2024-W17
       digest build --dry-run          # what the issue would hold
     """
-    from .pipeline import build as run_build
+    from .state import check_unlocked
 
     config = _load(config_path)
     if week is not None and not week.has_ended() and not (force or dry_run):
         raise UsageError(f"--week {week}: the week has not ended yet (it ends on {week.end}); building it now "
                          f"would use up articles of a later issue (--force builds it anyway)")
+    if not dry_run:
+        check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    from .pipeline import build as run_build
+
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
         result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run)

@@ -344,6 +344,27 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
         os.close(fd)  # closing releases the flock
 
 
+def check_unlocked(state_path: Path) -> None:
+    """Fail at once (75) when another command holds the state's lock: before a build spends time importing.
+
+    Only a first look; `writer_lock()` is what makes sure.
+    """
+    lock = state_path.with_name(state_path.name + ".lock")
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return  # no lock file: nobody has run here yet (or writer_lock will say what is wrong)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(os.pread(fd, 4096, 0))
+            raise DigestError(f"another {holder[0] or 'digest command'} is running ({holder[1]})",
+                              exit_code=EX_TEMPFAIL) from None
+    finally:
+        os.close(fd)
+
+
 def _holder(text: bytes) -> tuple[str, str]:
     """(command, "pid 4242, since 06:00:03") from a lock file's text; ("", "") when empty."""
     parts = text.decode("utf-8", "replace").split(maxsplit=2)

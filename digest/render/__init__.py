@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Digest
-from .archive import archive_page, entry
+from .archive import archive_files, archive_page, entry
 from .context import context, newsletter_settings
 from .eml import build_eml
 from .html import compile_mjml
+from .output import write_files, write_issue
 from .templates import TemplateError, environment, render, template_files
 from .text import References, wrap
 
@@ -61,4 +62,5 @@ def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = Non
     archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
 
 
-__all__ = ["Rendered", "TemplateError", "check_templates", "render_issue"]
+__all__ = ["Rendered", "TemplateError", "archive_files", "check_templates", "newsletter_settings", "render_issue",
+           "write_files", "write_issue"]

@@ -79,7 +79,10 @@ def main() -> None:
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there were warnings.")
 @click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
-def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, verbose: bool) -> None:
+@click.option("--no-validate", "no_validate", is_flag=True,
+              help="Emergencies only: write the issue even if its MJML breaks MJML's rules.")
+def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, verbose: bool,
+          no_validate: bool) -> None:
     """Build one issue and print its folder.
 
     \b
@@ -91,7 +94,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     config = _load(config_path)
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
-        result = run_build(config, week=week, output=output, progress=progress)
+        result = run_build(config, week=week, output=output, progress=progress, validate=not no_validate)
     if verbose:
         for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)

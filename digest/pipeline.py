@@ -45,7 +45,8 @@ class BuildResult:
 
 
 def build(config: Config, week: Week | None = None, output: Path | None = None,
-          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None) -> BuildResult:
+          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None,
+          validate: bool = True) -> BuildResult:
     """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
     week = week or Week.last_complete()
     with State(config.state) as state:
@@ -56,7 +57,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
             return result
         summary = summarize(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
+        rendered = render_issue(result.digest, [config.templates], validate=validate)
+        result.folder = write(result.digest, rendered, output or config.output)
         write_archive(result.digest, config.templates, output or config.output)
         remember(state, week, articles, summary)
     result.explanations = summary.explanations

@@ -16,6 +16,7 @@ from .eml import build_eml
 from .html import compile_mjml
 from .templates import TemplateError, environment, render, template_files
 from .text import References, wrap
+from .validate import InvalidTemplate, ensure_valid
 
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
@@ -30,10 +31,16 @@ class Rendered:
     eml: bytes
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered:
-    """Render one issue with the newsletter's templates (`template_dirs`) over the defaults."""
+def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True) -> Rendered:
+    """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
+
+    With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
+    every problem at its template line) before anything is written.
+    """
     model = context(digest, template_dirs)
     env = environment(template_dirs, html=True)
+    if validate:
+        ensure_valid(template_dirs, HTML_TEMPLATE, model)
     html = compile_mjml(render(env, HTML_TEMPLATE, **model), template_files(env, HTML_TEMPLATE))
     links = References()
     text = wrap(render(environment(template_dirs, html=False), TEXT_TEMPLATE, ref=links, links=links, **model))
@@ -61,4 +68,4 @@ def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = Non
     archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
 
 
-__all__ = ["Rendered", "TemplateError", "check_templates", "render_issue"]
+__all__ = ["InvalidTemplate", "Rendered", "TemplateError", "check_templates", "render_issue"]

@@ -51,21 +51,27 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
     """Render a small made-up issue and archive, so `digest check` finds a template error before Monday's build."""
+    digest = made_up_issue(newsletter)
+    render_issue(digest, template_dirs)
+    settings = newsletter_settings(digest)
+    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+
+
+def made_up_issue(newsletter: dict | None = None) -> Digest:
+    """An issue with one of everything the templates show: what `check` (and the validator's benchmark) render."""
     from datetime import date
 
-    from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
+    from ..models import Article, Block, Bullet, Citation, SourceStats, Trend
 
     article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
                       url="https://example.org/check")
     bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
                                                                               article.source),))
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
-    digest = Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
-                    end=date(2024, 1, 7), trends=(trend,), articles=(article,),
-                    sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),), newsletter=dict(newsletter or {}))
-    render_issue(digest, template_dirs)
-    settings = newsletter_settings(digest)
-    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+    return Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
+                  end=date(2024, 1, 7), trends=(trend,), articles=(article,),
+                  sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
+                  newsletter=dict(newsletter or {}))
 
 
 __all__ = ["InvalidTemplate", "Rendered", "TemplateError", "check_templates", "render_issue"]

@@ -45,6 +45,7 @@ class Problem:
     rule: str  # validTag | validAttributes | validChildren | validTypes, as node MJML names them
     tag: str
     message: str
+    attribute: str = ""  # the attribute at fault, for validAttributes and validTypes
 
     def __str__(self) -> str:
         return f"{where(self.file, self.line)}: {self.message}"
@@ -98,9 +99,9 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
     table = rules()
     found: dict[tuple[str, int | None, str], Problem] = {}
 
-    def report(element: Element, rule: str, message: str) -> None:
+    def report(element: Element, rule: str, message: str, attribute: str = "") -> None:
         file, line = source.origin(element.offset) or (name, None)
-        found.setdefault((file, line, message), Problem(file, line, rule, element.tag, message))
+        found.setdefault((file, line, message), Problem(file, line, rule, element.tag, message, attribute))
 
     def visit(element: Element) -> None:
         if element.tag not in table.skip and not element.comment:
@@ -113,7 +114,7 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
     return list(found.values())
 
 
-def _check_element(element: Element, table: Rules, report: Callable[[Element, str, str], None]) -> None:
+def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:
     tag = element.tag
     if tag in table.componentless:
         return
@@ -125,11 +126,11 @@ def _check_element(element: Element, table: Rules, report: Callable[[Element, st
         kind = allowed.get(attribute)
         if kind is None:
             if attribute not in table.global_attributes:
-                report(element, "validAttributes", _unknown_attribute(tag, attribute, allowed))
+                report(element, "validAttributes", _unknown_attribute(tag, attribute, allowed), attribute)
             continue
         wrong = _checker(kind, table.colors)(value)
         if wrong:
-            report(element, "validTypes", f'<{tag} {attribute}="{value}">: {wrong}')
+            report(element, "validTypes", f'<{tag} {attribute}="{value}">: {wrong}', attribute)
     tags, patterns = table.children.get(tag, (frozenset(), ()))
     for child in element.children:
         if child.tag not in table.components or child.tag in table.skip:

@@ -137,6 +137,21 @@ def test_a_problem_in_a_loop_is_reported_once(tmp_path, monkeypatch):
     assert found == ["templates/bullet.mjml.j2:1: <mj-text> has no attribute colr (did you mean color?)"]
 
 
+def test_markup_a_variable_writes_is_placed_at_the_variables_line(tmp_path, monkeypatch):
+    footer = """\
+    {% set note = "<mj-txt>Bye</mj-txt>" %}
+    <mj-section>
+      <mj-column>
+    {% if newsletter.title %}
+    {{ note | safe }}
+    {% endif %}
+      </mj-column>
+    </mj-section>
+    """
+    assert problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch) == [
+        "templates/footer.mjml.j2:5: <mj-txt> is not an MJML tag (did you mean <mj-text>?)"]
+
+
 def test_the_rule_table_names_the_mjml_version_it_follows():
     table = json.loads(RULES.read_text())
     assert table["mjml"].startswith("4.") and rules().version == table["mjml"]

@@ -6,7 +6,8 @@ partials and loops. A Jinja extension puts an invisible marker ("this is file
 F, line L") before every line of literal template text; `strip` takes them out
 again and keeps where each was. Markers sit only in literal text, never inside
 a `{% tag %}` or `{{ expression }}`, so they cannot change how a template
-parses; the marked render serves the validator alone, never the email.
+parses (a `{{ variable }}` gets one too, for what it writes); the marked
+render serves the validator alone, never the email.
 """
 from __future__ import annotations
 
@@ -42,13 +43,19 @@ class LineMarkers(jinja2.ext.Extension):
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         index = _file_number(stream.filename or stream.name or "<template>")
         for token in stream:
-            if token.type != "data":
+            if token.type == "variable_begin":
+                # What a {{ variable }} writes (a |safe snippet, say) belongs to its
+                # own line, even when no literal text precedes it there.
+                yield Token(token.lineno, "data", f"{OPEN}{index}:{token.lineno}{CLOSE}")
                 yield token
-                continue
-            lines = token.value.split("\n")
-            marked = "\n".join(f"{OPEN}{index}:{token.lineno + n}{CLOSE}{text}" if text else text
-                               for n, text in enumerate(lines))
-            yield Token(token.lineno, "data", marked)
+            elif token.type == "data":
+                lines = token.value.split("\n")
+                last = len(lines) - 1
+                yield Token(token.lineno, "data", "\n".join(
+                    f"{OPEN}{index}:{token.lineno + n}{CLOSE}{text}" if text or n == last else text
+                    for n, text in enumerate(lines)))
+            else:
+                yield token
 
 
 @dataclass(frozen=True, slots=True)

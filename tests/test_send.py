@@ -13,8 +13,7 @@ from smtp_server import PASSWORD, USER, Mailbox, self_signed, smtp_server
 
 from digest.cli import main
 from digest.render import render_issue
-from digest.send.lock import exclusive
-from digest.state import State
+from digest.state import State, writer_lock
 
 ALICE, BOB, CAROL = "alice@example.net", "bob@example.net", "carol@example.org"
 NEWSLETTER = ("  title: LLM Trends Weekly\n  from: LLM Trends Weekly <editor@news.example.org>\n"
@@ -207,11 +206,10 @@ def test_a_test_send_goes_only_to_the_given_addresses_and_is_not_recorded(issue)
 
 def test_a_second_send_while_one_runs_exits_75(issue, tmp_path):
     config = issue(plain(1))
-    with exclusive(tmp_path / ".digest-state.sqlite.send.lock", "digest send"):
+    with writer_lock(tmp_path / ".digest-state.sqlite", "digest send"):
         result = run("send", "--config", config)
     assert result.exit_code == 75
-    assert re.fullmatch(r"error: .*\.send\.lock: digest send is already running \(process \d+\); try again later\n",
-                        result.stderr)
+    assert re.fullmatch(r"error: another digest send is running \(.*\)\n", result.stderr)
 
 
 def test_send_without_a_built_issue_or_settings_says_what_is_missing(issue, tmp_path):
@@ -260,3 +258,14 @@ def test_check_warns_when_no_unsubscribe_is_configured(tmp_path):
     assert result.stderr == ("warning: newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from "
                              "with the subject 'unsubscribe'; give an https URL (one-click) or your mailing tool's "
                              "merge tag\n")
+
+
+@pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])
+def test_a_mailing_tools_merge_tag_is_a_valid_unsubscribe_url(tmp_path, tag):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    path = tmp_path / "sources.yaml"
+    path.write_text(f"newsletter: {{title: T, from: T <t@example.org>, unsubscribe_url: '{tag}'}}\n"
+                    "sources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
+    result = run("check", "--config", str(path))
+    assert (result.exit_code, result.stderr) == (0, "")

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Digest
-from .archive import archive_page, entry
+from .archive import archive_files, archive_page, entry
 from .budget import BUDGET, GMAIL_CLIP, Fitted, fit
 from .context import context, newsletter_settings
 from .eml import build_eml
 from .html import compile_mjml
+from .output import write_files, write_issue
 from .templates import TemplateError, environment, render, template_files
 from .text import References, wrap
+from .validate import InvalidTemplate, ensure_valid
 
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
@@ -34,13 +36,18 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), budget: int = BUDGET) -> Rendered:
+def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True,
+                 budget: int = BUDGET) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
 
-    The HTML stays under `budget` bytes: what does not fit moves to the web version (`Rendered.web`).
+    With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
+    every problem at its template line) before anything is written. The HTML
+    stays under `budget` bytes: what does not fit moves to the web version (`Rendered.web`).
     """
     model = context(digest, template_dirs)
     env = environment(template_dirs, html=True)
+    if validate:
+        ensure_valid(template_dirs, HTML_TEMPLATE, model)
 
     def compile_html(variables: dict) -> str:
         return compile_mjml(render(env, HTML_TEMPLATE, **variables), template_files(env, HTML_TEMPLATE))
@@ -76,21 +83,28 @@ def _count(n: int, word: str) -> str:
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
     """Render a small made-up issue and archive, so `digest check` finds a template error before Monday's build."""
+    digest = made_up_issue(newsletter)
+    render_issue(digest, template_dirs)
+    settings = newsletter_settings(digest)
+    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+
+
+def made_up_issue(newsletter: dict | None = None) -> Digest:
+    """An issue with one of everything the templates show: what `check` (and the validator's benchmark) render."""
     from datetime import date
 
-    from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
+    from ..models import Article, Block, Bullet, Citation, SourceStats, Trend
 
     article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
                       url="https://example.org/check")
     bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
                                                                               article.source),))
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
-    digest = Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
-                    end=date(2024, 1, 7), trends=(trend,), articles=(article,),
-                    sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),), newsletter=dict(newsletter or {}))
-    render_issue(digest, template_dirs)
-    settings = newsletter_settings(digest)
-    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+    return Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
+                  end=date(2024, 1, 7), trends=(trend,), articles=(article,),
+                  sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
+                  newsletter=dict(newsletter or {}))
 
 
-__all__ = ["WEB_PAGE", "Rendered", "TemplateError", "check_templates", "render_issue"]
+__all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "check_templates",
+           "newsletter_settings", "render_issue", "write_files", "write_issue"]

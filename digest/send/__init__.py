@@ -15,8 +15,7 @@ from datetime import datetime, timezone
 
 from ..config import Config
 from ..errors import DigestError
-from ..state import State
-from .lock import exclusive
+from ..state import State, writer_lock
 from .message import BuiltIssue, Outgoing, addresses, find_issue, outgoing
 from .smtp import Refused, SendError, deliver
 
@@ -31,6 +30,7 @@ class SendReport:
     already: list[str] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     planned: list[Outgoing] = field(default_factory=list)  # --dry-run: what would go out
+    warnings: list[str] = field(default_factory=list)
 
 
 def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), *, force: bool = False,
@@ -54,8 +54,9 @@ def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), 
         report.refused = deliver(settings, password, wanted, lambda r: outgoing(issue, r, clock()),
                                  _collect(report, on_sent), sleep=sleep)
         return report
-    with exclusive(config.state.with_name(config.state.name + ".send.lock"), "digest send"), \
-            State(config.state) as state:
+    # The state's one writer lock, as `build` takes it: a second send (or a build) exits 75.
+    with writer_lock(config.state, "digest send") as stale, State(config.state) as state:
+        report.warnings.extend(filter(None, [stale]))
         pending = _pending(state, issue, wanted, report, force, test)
 
         def accepted(message: Outgoing) -> None:
@@ -85,7 +86,7 @@ def _collect(report: SendReport, on_sent: Callable[[Outgoing], None] | None) -> 
 
 
 def _recipients(config: Config) -> list[str]:
-    to = config.newsletter.get("to")
+    to = config.newsletter.to
     if not to:
         raise DigestError("newsletter.to: missing: who receives the issue (one address or a list); "
                           "`--to ADDR` sends a test", exit_code=2)

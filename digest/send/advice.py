@@ -10,7 +10,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 def mail_warnings(config: Config, environ: dict[str, str] | None = None) -> list[str]:
     environ = dict(os.environ) if environ is None else environ
-    newsletter = config.newsletter
+    newsletter = config.newsletter.as_dict()
     found = []
     if "from" not in newsletter and config.smtp is not None:
         found.append("newsletter.from: not set: the issue comes from digest@localhost, which no inbox trusts")

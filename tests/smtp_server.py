@@ -76,11 +76,17 @@ def _authenticate(server, session, envelope, mechanism, auth_data):
 
 
 @contextmanager
-def smtp_server(mailbox: Mailbox, *, tls_files: tuple[Path, Path] | None = None) -> Iterator[int]:
-    """Serve `mailbox` on 127.0.0.1; with `tls_files`, STARTTLS and then AUTH are required. Yields the port."""
+def smtp_server(mailbox: Mailbox, *, tls_files: tuple[Path, Path] | None = None,
+                implicit_tls: bool = False) -> Iterator[int]:
+    """Serve `mailbox` on 127.0.0.1; with `tls_files`, STARTTLS and then AUTH are required (with
+    `implicit_tls`, TLS from the first byte, as on port 465, instead). Yields the port."""
     port = free_port()
     options: dict = {}
-    if tls_files:
+    if tls_files and implicit_tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*map(str, tls_files))
+        options = dict(ssl_context=context)
+    elif tls_files:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*map(str, tls_files))
         options = dict(tls_context=context, require_starttls=True, auth_required=True,

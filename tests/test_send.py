@@ -167,6 +167,14 @@ def test_login_over_starttls_with_a_certificate_the_test_made(issue, tls_files):
     assert mailbox.recipients() == [ALICE]
 
 
+def test_implicit_tls_as_on_port_465(issue, tls_files):
+    mailbox = Mailbox()
+    with smtp_server(mailbox, tls_files=tls_files, implicit_tls=True) as port:
+        result = run("send", "--config", issue(plain(port, security="ssl", ca_file=str(tls_files[0])), to=ALICE))
+    assert result.exit_code == 0, result.stderr
+    assert mailbox.recipients() == [ALICE]
+
+
 def test_an_untrusted_certificate_ends_the_send(issue, tls_files):
     with smtp_server(Mailbox(), tls_files=tls_files) as port:
         config = issue(plain(port, security="starttls", username=USER, password_env="TEST_SMTP_PASSWORD"), to=ALICE)

@@ -238,3 +238,44 @@ def test_check_lists_every_problem_and_exits_2(sample, monkeypatch):
         'error: templates/footer.mjml.j2:1: <mj-section padding="10">: expected 1 to 4 values in px or %',
         "error: templates/footer.mjml.j2:2: <mj-colum> is not an MJML tag (did you mean <mj-column>?)",
     ]
+
+
+def test_the_variables_reference_covers_digest_json_and_matches_the_docs():
+    from digest.render.reference import reference, variables
+
+    documented = {v.name: v for v in variables()}
+    assert not [name for name, v in documented.items() if v.description == "(undocumented)"]
+    model = json.loads((ROOT / "tests" / "golden" / "sample-2024-W46" / "digest.json").read_text())
+
+    def names(prefix: str, value) -> set[str]:
+        found = {prefix}
+        if isinstance(value, dict) and prefix != "digest.newsletter":
+            for key, item in value.items():
+                found |= names(f"{prefix}.{key}", item)
+        elif isinstance(value, list):
+            for item in value:
+                found |= {name for name in names(f"{prefix}[]", item) if name != f"{prefix}[]"}
+        return found
+
+    assert names("digest", model) <= set(documented)
+    assert documented["digest.trends[].bullets[].sources[].url"].type == "str | none"
+    assert documented["issue.week_number"].type == "int"
+    page = (ROOT / "docs" / "template-variables.md").read_text()
+    assert "```text\n" + reference() + "```\n" in page, "regenerate docs/template-variables.md"
+
+
+def test_templates_lists_each_part_and_whose_it_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources.yaml").write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "footer.mjml.j2").write_text("<mj-section></mj-section>\n")
+    result = run("templates")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "footer.mjml.j2    templates/footer.mjml.j2 (yours)" in lines
+    assert "header.mjml.j2    default" in lines and "subject.txt.j2    default" in lines
+    result = run("templates", "--vars")
+    assert result.exit_code == 0 and "digest.trends[].name" in result.stdout
+

@@ -152,6 +152,20 @@ def test_markup_a_variable_writes_is_placed_at_the_variables_line(tmp_path, monk
         "templates/footer.mjml.j2:5: <mj-txt> is not an MJML tag (did you mean <mj-text>?)"]
 
 
+def test_markup_mjml_python_reads_otherwise_is_reported_too(tmp_path, monkeypatch):
+    footer = """\
+    <mj-section padding=10px>
+      <mj-column>
+        <mj-text>Bye</mj-text>
+      </mj-colum>
+    </mj-section>
+    """
+    assert problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch) == [
+        'templates/footer.mjml.j2:1: <mj-section padding=10px>: put the value in quotes (padding="10px")',
+        "templates/footer.mjml.j2:4: </mj-colum> closes no open tag (did you mean </mj-column>?)",
+    ]
+
+
 def test_the_rule_table_names_the_mjml_version_it_follows():
     table = json.loads(RULES.read_text())
     assert table["mjml"].startswith("4.") and rules().version == table["mjml"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import where
-from .mjml_tree import Element, parse
+from .mjml_tree import Element, StrayClose, parse
 from .sourcemap import LineMarkers, SourceMap, strip
 from .templates import TemplateError, environment, render
 
@@ -42,7 +42,9 @@ class Problem:
 
     file: str
     line: int | None
-    rule: str  # validTag | validAttributes | validChildren | validTypes, as node MJML names them
+    # validTag | validAttributes | validChildren | validTypes, as node MJML names them; and two of
+    # digest's own, for markup mjml-python reads otherwise: closingTag and quotedValue.
+    rule: str
     tag: str
     message: str
     attribute: str = ""  # the attribute at fault, for validAttributes and validTypes
@@ -109,13 +111,25 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
         for child in element.children:
             visit(child)
 
-    for root in parse(source.text, table.ending_tags):
+    strays: list[StrayClose] = []
+    for root in parse(source.text, table.ending_tags, strays):
         visit(root)
-    return list(found.values())
+    for stray in strays:
+        # MJML skips a closing tag that closes nothing; it is nearly always a misspelling of the one meant.
+        like_open = bool(stray.open and difflib.get_close_matches(stray.tag, [stray.open], cutoff=0.75))
+        if like_open and not _known(stray.open or "", table):
+            continue  # </mj-column> after <mj-colum>: the opening tag is the one reported
+        guess = f" (did you mean </{stray.open}>?)" if like_open else ""
+        report(Element(stray.tag, {}, stray.offset), "closingTag", f"</{stray.tag}> closes no open tag{guess}")
+    return sorted(found.values(), key=lambda p: (p.file != name, p.file, p.line or 0))
 
 
 def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:
     tag = element.tag
+    for attribute in element.unquoted:
+        # Node MJML reads a bare value; mjml-python, which compiles the email, cannot.
+        report(element, "quotedValue", f'<{tag} {attribute}={element.attributes[attribute]}>: put the value in '
+               f'quotes ({attribute}="{element.attributes[attribute]}")', attribute)
     if tag in table.componentless:
         return
     allowed = table.components.get(tag)
@@ -141,6 +155,10 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
         what = "an HTML comment (MJML makes it an <mj-raw>)" if child.comment else f"<{child.tag}>"
         report(child, "validChildren",
                f"{what} cannot be used inside <{tag}>, only inside " + _either(f"<{p}>" for p in parents))
+
+
+def _known(tag: str, table: Rules) -> bool:
+    return tag in table.components or tag in table.componentless or tag in table.skip
 
 
 def _unknown_tag(tag: str, table: Rules) -> str:

@@ -293,3 +293,22 @@ def test_templates_lists_each_part_and_whose_it_is(tmp_path, monkeypatch):
     result = run("templates", "--vars")
     assert result.exit_code == 0 and "digest.trends[].name" in result.stdout
 
+
+
+def test_check_validates_both_sides_of_the_usual_ifs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources.yaml").write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "header.mjml.j2").write_text(
+        "<mj-section>\n  <mj-column>\n{% if newsletter.url %}\n    <mj-txt>{{ newsletter.url }}</mj-txt>\n"
+        "{% endif %}\n  </mj-column>\n</mj-section>\n")
+    (tmp_path / "templates" / "intro.mjml.j2").write_text(
+        "{% if not digest.trends %}\n<mj-section padding=\"1\"></mj-section>\n{% endif %}\n")
+    result = run("check")  # the newsletter has no url and this week's issue will have trends, but some week won't
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: templates/header.mjml.j2:4: <mj-txt> is not an MJML tag (did you mean <mj-text>?)",
+        'error: templates/intro.mjml.j2:2: <mj-section padding="1">: expected 1 to 4 values in px or %',
+    ]

@@ -97,7 +97,7 @@ def ensure_valid(template_dirs: Sequence[Path], name: str, model: Mapping[str, A
 
 
 def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
-    """Every problem in the MJML of `source`, in document order, each once."""
+    """Every problem in the MJML of `source`, each once: by file (the first met first), then by line."""
     table = rules()
     found: dict[tuple[str, int | None, str], Problem] = {}
 
@@ -121,7 +121,8 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
             continue  # </mj-column> after <mj-colum>: the opening tag is the one reported
         guess = f" (did you mean </{stray.open}>?)" if like_open else ""
         report(Element(stray.tag, {}, stray.offset), "closingTag", f"</{stray.tag}> closes no open tag{guess}")
-    return sorted(found.values(), key=lambda p: (p.file != name, p.file, p.line or 0))
+    files = list(dict.fromkeys(problem.file for problem in found.values()))
+    return sorted(found.values(), key=lambda p: (files.index(p.file), p.line or 0))
 
 
 def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:

@@ -164,6 +164,9 @@ def test_markup_mjml_python_reads_otherwise_is_reported_too(tmp_path, monkeypatc
         'templates/footer.mjml.j2:1: <mj-section padding=10px>: put the value in quotes (padding="10px")',
         "templates/footer.mjml.j2:4: </mj-colum> closes no open tag (did you mean </mj-column>?)",
     ]
+    include = '<mj-include path="./footer.mjml" />\n'
+    assert problems(tmp_path, {"footer.mjml.j2": include}, monkeypatch) == [
+        'templates/footer.mjml.j2:1: <mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead']
 
 
 def test_the_rule_table_names_the_mjml_version_it_follows():

@@ -73,6 +73,10 @@ def parse(markup: str, ending_tags: Collection[str], strays: list[StrayClose] | 
             continue
         closing, name = match.group(1) == "/", match.group(2).lower()
         attributes, unquoted, pos, self_closing = _attributes(markup, match.end())
+        if closing and name in ("p", "br") and not inside_ending and name not in (n for n, _ in stack):
+            # htmlparser2 reads a stray </p> as <p></p> and </br> as <br>, as browsers do.
+            _append(Element(name, {}, start), stack, roots)
+            continue
         if closing:
             if strays is not None and not inside_ending and name not in (open_ for open_, _ in stack):
                 strays.append(StrayClose(name, start, stack[-1][0] if stack else None))

@@ -163,6 +163,8 @@ def _known(tag: str, table: Rules) -> bool:
 
 
 def _unknown_tag(tag: str, table: Rules) -> str:
+    if tag == "mj-include":  # node MJML reads the file; mjml-python, which compiles the email, cannot
+        return '<mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead'
     known = sorted({*table.components, *table.componentless})
     guess = difflib.get_close_matches(tag, known, n=1, cutoff=0.75)
     if guess:

@@ -315,3 +315,18 @@ def test_check_validates_both_sides_of_the_usual_ifs(tmp_path, monkeypatch):
         "error: templates/header.mjml.j2:4: <mj-txt> is not an MJML tag (did you mean <mj-text>?)",
         'error: templates/intro.mjml.j2:2: <mj-section padding="1">: expected 1 to 4 values in px or %',
     ]
+
+
+def test_any_markup_gives_problems_never_an_exception():
+    import random
+
+    from digest.render.sourcemap import strip
+    from digest.render.validate import check
+
+    pieces = ["<mj-section", "<mj-column>", "</mj-column>", "<mj-text>", "</mj-text>", "<p>", "</p>", "</br>", "<!--",
+              "-->", " padding=", '"10px"', "'", "=", ">", "/>", "<", "</", "<![CDATA[", "]]>", "<!doctype x>", "\n",
+              "text", "\ue0000:1\ue001", "<mj-raw>", "</mj-raw>", "<mj-colum", " color=red", "&amp;"]
+    rng = random.Random(9)
+    for _ in range(400):
+        markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert isinstance(check(strip(markup)), list)

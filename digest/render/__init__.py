@@ -87,7 +87,7 @@ def made_up_issue(newsletter: dict | None = None) -> Digest:
 
 
 def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
-    """The plain made-up issue, a full one and one without trends."""
+    """The plain made-up issue, a full one (four trends, every momentum, longer lists) and one without trends."""
     from datetime import datetime, timezone
 
     from ..models import Article, Block, Bullet, Citation, SourceStats, Trend, replace
@@ -104,7 +104,9 @@ def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
     trends = (replace(plain.trends[0], momentum="rising",
                       bullets=(Bullet("A bullet citing two sources.", cites), Bullet("Another.", cites[1:]))),
               Trend(name="Another trend", bullets=(Bullet("A bullet of a note.", cites[1:]),),
-                    article_ids=(local.id,), configured=False, momentum="fading"))
+                    article_ids=(local.id,), configured=False, momentum="fading"),
+              *(Trend(name=f"Trend {n}", bullets=(Bullet(f"Bullet {n}.", cites[:1]),) * n, article_ids=(feed.id,),
+                      configured=False, momentum="steady") for n in (3, 4)))
     full = replace(plain, trends=trends, articles=(feed, local), newsletter=settings, warnings=("Check: a warning",),
                    sources=(*plain.sources, SourceStats("Notes", "path", "notes/", "failed", 0, 0, "no files")))
     return [plain, full, replace(plain, trends=())]

@@ -218,6 +218,34 @@ def _count(n: int, word: str) -> str:
 
 
 @main.command()
+@_config_option
+@click.option("--vars", "show_vars", is_flag=True, help="List every template variable with its type instead.")
+def templates(config_path: Path, show_vars: bool) -> None:
+    """List the templates, and which are your own; or, with --vars, what templates can use.
+
+    A file in your templates/ folder with one of these names replaces that
+    part alone; the others come from digest's defaults.
+
+    \b
+    Example:
+      digest templates              # which parts you override
+      digest templates --vars       # digest.trends[].name  str  the trend's heading ...
+    """
+    if show_vars:
+        from .render.reference import reference
+
+        click.echo(reference(), nl=False)
+        return
+    from .render.templates import template_sources
+
+    config = _load(config_path)
+    listed = template_sources([config.templates])
+    width = max(len(name) for name, _, _ in listed)
+    for name, path, own in listed:
+        click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
 @click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
@@ -381,7 +409,7 @@ def preview(config_path: Path, week, port: int) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, templates/, notes/.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example.
 
     \b
     Example:
@@ -391,6 +419,8 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
+    click.echo("The email's templates are digest's defaults; to change one part, see "
+               "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m digest`

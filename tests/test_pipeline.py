@@ -106,10 +106,18 @@ def test_bad_files_are_warnings_and_the_build_goes_on(sample):
 def test_init_scaffolds_a_newsletter_that_builds(tmp_path):
     folder = tmp_path / "news"
     assert run("init", str(folder)).exit_code == 0
-    assert (folder / "templates" / "digest.mjml.j2").exists()
+    assert not (folder / "templates" / "digest.mjml.j2").exists()  # the defaults fill in, fixes and all
     result = run("build", "--config", str(folder / "sources.yaml"), "--week", WEEK)
     assert result.exit_code == 0, result.stderr
     assert (folder / "output" / WEEK / "digest.html").exists()
+    example = folder / "templates" / "footer.mjml.j2.example"  # how to override one partial
+    config = folder / "sources.yaml"
+    config.write_text(config.read_text().replace("# url: https", "url: https"))
+    example.rename(example.with_suffix(""))
+    result = run("build", "--config", str(config), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    html = (folder / "output" / WEEK / "digest.html").read_text()
+    assert "Forwarded this?" in html and "Unsubscribe" in html
     again = run("init", str(folder))
     assert again.exit_code == 1 and "already exists" in again.stderr
 

@@ -342,11 +342,3 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m digest`
-    main(prog_name="digest")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())

@@ -82,8 +82,10 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Build a week that has not ended yet (it uses up its articles).")
 @click.option("--dry-run", is_flag=True, help="Print the issue it would write, and write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
+@click.option("--no-validate", "no_validate", is_flag=True,
+              help="Emergencies only: write the issue even if its MJML breaks MJML's rules.")
 def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, force: bool, dry_run: bool,
-          verbose: bool) -> None:
+          verbose: bool, no_validate: bool) -> None:
     """Build one issue and print its folder.
 
     Rebuilding a week keeps the articles its issue already had, whatever
@@ -106,7 +108,8 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
-        result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run)
+        result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run,
+                           validate=not no_validate)
     if verbose:
         for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)

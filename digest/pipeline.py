@@ -42,16 +42,18 @@ class BuildResult:
 
 def build(config: Config, week: Week | None = None, output: Path | None = None,
           now: datetime | None = None, progress: Callable[[Fetched], None] | None = None,
-          strict: bool = False, dry_run: bool = False) -> BuildResult:
+          strict: bool = False, dry_run: bool = False,
+          validate: bool = True) -> BuildResult:
     """Build one issue: collect the week, summarize, render, then write the issue and remember it together.
 
     `dry_run`: everything but the writing, on a scratch copy of the state.
+    `validate`: check the MJML against MJML's rules (off only in emergencies).
     `strict`: an issue that would replace one with more articles is not written.
     """
     week = week or Week.last_complete()
     if dry_run:
         with scratch(config) as copy:
-            result = build(copy, week, now=now, progress=progress, strict=strict)
+            result = build(copy, week, now=now, progress=progress, strict=strict, validate=validate)
         result.folder = None  # it was in the scratch folder, gone now: `rendered` holds the issue
         return result
     output = output or config.output
@@ -66,7 +68,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         _check_shrink(_articles_before(state, week, output), week, articles, result.warnings, strict)
         summary = summarize_stage(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.rendered = render_issue(result.digest, [config.templates])
+        result.rendered = render_issue(result.digest, [config.templates], validate=validate)
         result.explanations = summary.explanations
         with state.transaction():  # the issue and what the state knows of it change together, or neither does
             remember(state, week, articles, summary)

@@ -17,6 +17,7 @@ from .html import compile_mjml
 from .output import write_files, write_issue
 from .templates import TemplateError, environment, render, template_files
 from .text import References, wrap
+from .validate import InvalidTemplate, ensure_valid
 
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
@@ -31,10 +32,16 @@ class Rendered:
     eml: bytes
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered:
-    """Render one issue with the newsletter's templates (`template_dirs`) over the defaults."""
-    model = context(digest)
+def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True) -> Rendered:
+    """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
+
+    With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
+    every problem at its template line) before anything is written.
+    """
+    model = context(digest, template_dirs)
     env = environment(template_dirs, html=True)
+    if validate:
+        ensure_valid(template_dirs, HTML_TEMPLATE, model)
     html = compile_mjml(render(env, HTML_TEMPLATE, **model), template_files(env, HTML_TEMPLATE))
     links = References()
     text = wrap(render(environment(template_dirs, html=False), TEXT_TEMPLATE, ref=links, links=links, **model))
@@ -45,22 +52,28 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
     """Render a small made-up issue and archive, so `digest check` finds a template error before Monday's build."""
+    digest = made_up_issue(newsletter)
+    render_issue(digest, template_dirs)
+    settings = newsletter_settings(digest)
+    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+
+
+def made_up_issue(newsletter: dict | None = None) -> Digest:
+    """An issue with one of everything the templates show: what `check` (and the validator's benchmark) render."""
     from datetime import date
 
-    from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
+    from ..models import Article, Block, Bullet, Citation, SourceStats, Trend
 
     article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
                       url="https://example.org/check")
     bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
                                                                               article.source),))
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
-    digest = Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
-                    end=date(2024, 1, 7), trends=(trend,), articles=(article,),
-                    sources=(SourceStats("Check", "feed", article.url, "ok", 1, 1),), newsletter=dict(newsletter or {}))
-    render_issue(digest, template_dirs)
-    settings = newsletter_settings(digest)
-    archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
+    return Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
+                  end=date(2024, 1, 7), trends=(trend,), articles=(article,),
+                  sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
+                  newsletter=dict(newsletter or {}))
 
 
-__all__ = ["Rendered", "TemplateError", "archive_files", "check_templates", "newsletter_settings", "render_issue",
-           "write_files", "write_issue"]
+__all__ = ["InvalidTemplate", "Rendered", "TemplateError", "archive_files", "check_templates", "newsletter_settings",
+           "render_issue", "write_files", "write_issue"]

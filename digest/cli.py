@@ -75,7 +75,8 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
@@ -127,7 +128,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
             click.echo(f"{summary} (dry run: nothing written)", err=True)
-        else:
+        elif result.folder is not None:
             if terminal:
                 click.echo(summary, err=True)
             click.echo(where(result.folder))
@@ -177,7 +178,8 @@ def check(config_path: Path) -> None:
 @click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
 @click.option("--query", "-q", help="Focus on a topic, like a configured trend's keywords.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None, as_json: bool) -> None:
+def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
+              as_json: bool) -> None:
     """Summarize files as one cluster: the best passages, best first.
 
     \b

@@ -182,6 +182,7 @@ class _Doc:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.to_python(item, f"{key}[{i}]") for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # compose() gives mappings, sequences and scalars alone
         return _scalar(node)
 
 
@@ -386,7 +387,8 @@ def _path_location(raw: str, doc: _Doc, key: str, root: Path) -> str | None:
         base = Path(raw.split("*")[0].split("?")[0].split("[")[0])
         folder = root / (base if raw.endswith("/") or not base.name else base.parent)
         if not folder.is_dir():
-            doc.error(key, f"no such folder '{folder.relative_to(root) if folder.is_relative_to(root) else folder}/' for {raw!r}")
+            shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+            doc.error(key, f"no such folder '{shown}/' for {raw!r}")
             return None
         if not any(Path(p).is_file() for p in glob.iglob(str(full), recursive=True)):
             doc.warn(key, f"no files match {raw!r} yet")
@@ -427,7 +429,8 @@ def _trends(value: Any, doc: _Doc) -> tuple[TrendConfig, ...]:
         if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords):
             doc.error(f"{key}.keywords", f"expected a list of words or phrases, got {_kind(keywords)}")
             continue
-        result.append(TrendConfig(name=name.strip(), keywords=tuple(str(k).strip() for k in keywords if str(k).strip())))
+        words = tuple(str(k).strip() for k in keywords if str(k).strip())
+        result.append(TrendConfig(name=name.strip(), keywords=words))
     return tuple(result)
 
 

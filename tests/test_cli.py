@@ -15,7 +15,8 @@ def test_bad_yaml_is_one_line_and_exit_2(newsletter, cli):
 
 
 def test_missing_path_names_key_and_line(newsletter, cli):
-    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n  - {name: Typo, path: note/}\n")
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n"
+                      "  - {name: Typo, path: note/}\n")
     result = cli("build", "--config", str(path))
     assert result.exit_code == 2
     assert result.stderr == ("warning: sources[0].path: the folder 'notes/' has no files yet (sources.yaml:3)\n"
@@ -82,7 +83,8 @@ def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path, c
     result = cli("build", "--config", str(path), "--week", "2024-W17", "--output", str(tmp_path / "blocker" / "out"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'out' / '2024-W17'}: cannot write the issue (")
-    bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\nsources:\n  - {name: Notes, path: notes/}\n")
+    bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\n"
+                           "sources:\n  - {name: Notes, path: notes/}\n")
     result = cli("build", "--config", str(bad_state), "--week", "2024-W17")
     assert result.exit_code == 2  # a mistyped state folder would start from nothing: every article new again
     assert result.stderr == ("error: state: no such folder 'blocker/' for the state file (create it first) "

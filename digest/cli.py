@@ -39,6 +39,17 @@ def _load(config_path: Path):
     return config
 
 
+def _warn_unknown_weights(config) -> None:
+    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
+    if not config.summarizer.weights:
+        return
+    from .summarize import unknown_weights
+
+    for name, hint in unknown_weights(config.summarizer.weights):
+        did_you = f" (did you mean '{hint}'?)" if hint else ""
+        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+
+
 class DigestGroup(click.Group):
     """Click's group, with click's own usage errors as one `error:` line too."""
 
@@ -105,6 +116,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
                          f"would use up articles of a later issue (--force builds it anyway)")
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    _warn_unknown_weights(config)
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
@@ -168,6 +180,7 @@ def check(config_path: Path) -> None:
     from .render import check_templates
 
     config = _load(config_path)
+    _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 

@@ -88,6 +88,7 @@ class SummarizerConfig:
     max_trends: int = 8
     bullets: int = 4
     weights: Mapping[str, float] = field(default_factory=dict)
+    where: Mapping[str, str] = field(default_factory=dict)  # weight name -> "sources.yaml:12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,10 +227,11 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
     trends = _trends(raw.get("trends"), doc)
     paths = {key: _path_option(raw, doc, root, key, default) for key, default in PATH_DEFAULTS.items()}
     _check_folders(raw, doc, root, paths)
+    weights, where = _weights(raw.get("summarizer"), doc)
     summarizer = SummarizerConfig(
         max_trends=_int_option(raw, doc, "max_trends", SUMMARIZER.max_trends, 1, 30),
         bullets=_int_option(raw, doc, "bullets", SUMMARIZER.bullets, 1, 10),
-        weights=_weights(raw.get("summarizer"), doc),
+        weights=weights, where=where,
     )
     fetch = _fetch(raw.get("fetch"), doc)
     if doc.errors:
@@ -469,16 +471,22 @@ def _fetch(value: Any, doc: _Doc) -> FetchConfig:
                                            prefix="fetch.") for key in given})
 
 
-def _weights(value: Any, doc: _Doc) -> dict[str, float]:
-    from .summarize.weights import DEFAULTS
-
-    result = {}
-    for key, number in _options(value, doc, "summarizer", set(DEFAULTS), "{centrality: 2.0}").items():
+def _weights(value: Any, doc: _Doc) -> tuple[dict[str, float], dict[str, str]]:
+    """Numbers by name, and where each was written. Which names exist is the summarizer's to say
+    (`summarize.unknown_weights`), so the config need not import it."""
+    if value is None:
+        return {}, {}
+    if not isinstance(value, dict):
+        doc.error("summarizer", f"expected a mapping like {{centrality: 2.0}}, got {_kind(value)}")
+        return {}, {}
+    result, where = {}, {}
+    for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             doc.error(f"summarizer.{key}", f"expected a number, got {_yaml(number)}")
         else:
             result[key] = float(number)
-    return result
+            where[key] = doc.where(f"summarizer.{key}")
+    return result, where
 
 
 def _yaml(value: Any) -> str:

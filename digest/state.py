@@ -327,9 +327,7 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _holder(os.pread(fd, 4096, 0))
-            raise DigestError(f"another {holder[0] or 'digest command'} is running ({holder[1]})",
-                              exit_code=EX_TEMPFAIL) from None
+            raise _busy(os.pread(fd, 4096, 0)) from None
         left = _holder(os.pread(fd, 4096, 0))
         stale = (f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
                  f"which is no longer running") if left[1] else None
@@ -358,11 +356,16 @@ def check_unlocked(state_path: Path) -> None:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _holder(os.pread(fd, 4096, 0))
-            raise DigestError(f"another {holder[0] or 'digest command'} is running ({holder[1]})",
-                              exit_code=EX_TEMPFAIL) from None
+            raise _busy(os.pread(fd, 4096, 0)) from None
     finally:
         os.close(fd)
+
+
+def _busy(text: bytes) -> DigestError:
+    command, holder = _holder(text)
+    # Empty text: the other run took the lock a moment ago and has not written its pid yet.
+    return DigestError(f"another {command or 'digest command'} is running ({holder or 'it has just started'})",
+                       exit_code=EX_TEMPFAIL)
 
 
 def _holder(text: bytes) -> tuple[str, str]:

@@ -98,3 +98,13 @@ def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly):
         writer.close()
     # The preview left no lock behind: a build runs straight after it.
     assert run(weekly, "2024-W46").returncode == 0
+
+
+def test_forget_waits_for_no_build_either_it_exits_75(weekly, cli):
+    assert run(weekly, "2024-W46").returncode == 0
+    with writer_lock(weekly.state, "digest build"):
+        result = cli("forget", "--config", str(weekly.config), "notes/agents.md")
+        dry = cli("build", "--config", str(weekly.config), "--week", "2024-W46", "--dry-run")
+    assert result.exit_code == 75
+    assert re.fullmatch(rf"error: another digest build is running \({HOLDER_RE}\)\n", result.stderr)
+    assert dry.exit_code == 0, dry.stderr  # a look takes no lock: it reads a copy

@@ -62,8 +62,8 @@ def test_a_second_build_exits_75_at_once_and_the_first_one_finishes(weekly):
     assert (weekly.folder / ".digest-state.sqlite.lock").read_text() == ""  # released: nobody is running
 
 
-def test_a_killed_build_leaves_the_issue_and_state_whole_and_its_lock_is_taken_over(weekly):
-    assert run(weekly, "2024-W46").returncode == 0
+def test_a_killed_build_leaves_the_issue_and_state_whole_and_its_lock_is_taken_over(weekly, cli):
+    assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
     before = weekly.issue()
     weekly.feed.hold()
     killed = start(weekly, "2024-W46")
@@ -76,16 +76,16 @@ def test_a_killed_build_leaves_the_issue_and_state_whole_and_its_lock_is_taken_o
     assert weekly.issue() == before
     assert weekly.integrity() == "ok"
     weekly.feed.release()
-    after = run(weekly, "2024-W46")
-    assert after.returncode == 0, after.stderr
+    after = cli("build", "--config", str(weekly.config), "--week", "2024-W46")
+    assert after.exit_code == 0, after.stderr
     assert (f"warning: .digest-state.sqlite.lock: took over the lock of digest build (pid {killed.pid}, since "
             in after.stderr)
     assert "), which is no longer running\n" in after.stderr
     assert weekly.issue()["digest.txt"] == before["digest.txt"]
 
 
-def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly):
-    assert run(weekly, "2024-W46").returncode == 0
+def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly, cli):
+    assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
     writer = sqlite3.connect(weekly.state, isolation_level=None)
     try:
         with writer_lock(weekly.state):  # a build is running ...
@@ -101,7 +101,7 @@ def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly):
     finally:
         writer.close()
     # The preview left no lock behind: a build runs straight after it.
-    assert run(weekly, "2024-W46").returncode == 0
+    assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
 
 
 HOLDER = """
@@ -137,7 +137,7 @@ def holding(weekly, fork: bool = False):
 
 
 def test_forget_waits_for_no_build_either_it_exits_75(weekly, cli):
-    assert run(weekly, "2024-W46").returncode == 0
+    assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
     with holding(weekly):
         result = cli("forget", "--config", str(weekly.config), "notes/agents.md")
         dry = cli("build", "--config", str(weekly.config), "--week", "2024-W46", "--dry-run")

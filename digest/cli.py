@@ -39,6 +39,17 @@ def _load(config_path: Path):
     return config
 
 
+def _warn_unknown_weights(config) -> None:
+    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
+    if not config.summarizer.weights:
+        return
+    from .summarize import unknown_weights
+
+    for name, hint in unknown_weights(config.summarizer.weights):
+        did_you = f" (did you mean '{hint}'?)" if hint else ""
+        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+
+
 class DigestGroup(click.Group):
     """Click's group, with click's own usage errors as one `error:` line too."""
 
@@ -75,7 +86,8 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
@@ -104,6 +116,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
                          f"would use up articles of a later issue (--force builds it anyway)")
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    _warn_unknown_weights(config)
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
@@ -127,7 +140,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
             click.echo(f"{summary} (dry run: nothing written)", err=True)
-        else:
+        elif result.folder is not None:
             if terminal:
                 click.echo(summary, err=True)
             click.echo(where(result.folder))
@@ -168,6 +181,7 @@ def check(config_path: Path) -> None:
     from .send.advice import mail_warnings
 
     config = _load(config_path)
+    _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)
@@ -251,7 +265,8 @@ def templates(config_path: Path, show_vars: bool) -> None:
 @click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
 @click.option("--query", "-q", help="Focus on a topic, like a configured trend's keywords.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None, as_json: bool) -> None:
+def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
+              as_json: bool) -> None:
     """Summarize files as one cluster: the best passages, best first.
 
     \b
@@ -422,10 +437,3 @@ def init(folder: Path) -> None:
     click.echo("The email's templates are digest's defaults; to change one part, see "
                "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)
 
-
-def run() -> None:  # pragma: no cover - console entry for `python -m digest`
-    main(prog_name="digest")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())

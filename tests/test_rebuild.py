@@ -82,6 +82,9 @@ def test_forget_names_an_unknown_article(weekly, cli):
     assert result.exit_code == 1
     assert result.stderr == ("error: https://example.org/nope: no such article in "
                              f"{weekly.state} (digest collect --json lists ids)\n")
+    by_url = cli("forget", "--config", str(weekly.config), "https://labnotes.example.org/2024/11/dpo?utm_source=x")
+    assert by_url.exit_code == 0, by_url.stderr  # the link as a reader has it: the entry's canonical URL
+    assert by_url.stdout.startswith("url:https://labnotes.example.org/2024/11/dpo: was in 2024-W46, new again\n")
 
 
 def sha(path) -> str:

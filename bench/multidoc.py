@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bbc import _Words  # noqa: E402
-
 from evaldata import SHARED, folder  # noqa: E402
+
 from digest.collect.clean import text_to_blocks  # noqa: E402
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_cluster  # noqa: E402
@@ -74,7 +74,7 @@ def budget(sentences: list[str], words: int) -> str:
 
 def grams(tokens: list[str], su4: bool) -> Counter:
     if not su4:
-        return Counter(zip(tokens, tokens[1:]))
+        return Counter(zip(tokens, tokens[1:], strict=False))
     found: Counter = Counter(tokens)  # SU4: unigrams plus skip-bigrams with up to 4 words between
     for i, first in enumerate(tokens):
         for j in range(i + 1, min(i + 6, len(tokens))):
@@ -131,8 +131,8 @@ def duc_size(events: dict[str, tuple[list[Article], list[str]]], words: int, siz
         chosen = [pool[(run * 7 + i * 3) % len(pool)] for i in range(size)]
         docs = sentences_of(chosen)
         sentences = sum(len(p) for d in docs for p in d)
-        for name, system in (("digest", lambda: ours(chosen, words)),
-                             ("lexrank", lambda: sumy_cluster("lexrank", docs, 20))):
+        for name, system in (("digest", lambda chosen=chosen: ours(chosen, words)),
+                             ("lexrank", lambda docs=docs: sumy_cluster("lexrank", docs, 20))):
             started = time.perf_counter()
             system()
             seconds[name] += (time.perf_counter() - started) / runs

@@ -33,6 +33,17 @@ _DISCOURSE_RE = re.compile(
     r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
 
 
+def dangles(text: str) -> bool:
+    """Whether a passage leans on the one before it ("This shows...", "It also adds...")."""
+    label = split_label(text)
+    return bool(_DANGLING_RE.match(_DISCOURSE_RE.sub("", label[1] if label else text)))
+
+
+def chatty(text: str) -> bool:
+    """Whether a passage talks to the reader or about the writer, outside a quote."""
+    return bool(_CHATTER_RE.search(text)) and not _QUOTED_RE.search(text)
+
+
 # Within a trend, its own terms weigh this much of their tf-idf when passages are compared.
 TOPIC_WEIGHT = 0.6
 
@@ -103,10 +114,9 @@ def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: 
         "substance": weights["substance"] * min(1.0, len(compared.vector.keys() - topic) / 12),
     }
     penalty = 0.0
-    label = split_label(text)
-    if _DANGLING_RE.match(_DISCOURSE_RE.sub("", label[1] if label else text)):
+    if dangles(text):
         penalty += weights["dangling"]
-    if _CHATTER_RE.search(text) and not _QUOTED_RE.search(text):
+    if chatty(text):
         penalty += weights["chatter"]
     if n > weights["max_words"]:
         penalty += 0.02 * (n - weights["max_words"])

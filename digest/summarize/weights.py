@@ -34,6 +34,13 @@ DEFAULTS: dict[str, float] = {
     "support": 0.25,            # lower bar for a passage of another article to back a bullet (cited)
     "trend_support": 0.15,      # ... within a trend, where the trend's own terms weigh little
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
+    # Cluster summaries (`digest summarize`): concept coverage
+    "concept_min_share": 0.1,   # a concept is used by at least this share of the documents (and two)
+    "concept_length": 0.6,      # gain per word^this: 1 favours dense passages, 0 long ones
+    "concept_position": 3.0,    # extra weight of an article's first passages: 1 + this / (1 + rank)
+    "concept_dangling": 0.5,    # a dangling or chatty passage's gain counts this much
+    "concept_query": 1.0,       # a topic's concepts weigh 1 + this times more
+    "concept_relevance": 1.0,   # a passage's gain times 1 + this * how much of the topic it says (0-1)
     "min_words": 6,
     "max_words": 55,
 }

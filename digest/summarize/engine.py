@@ -219,8 +219,8 @@ def summarize_cluster(
         for i in members:
             prior[i] *= 1 + w["concept_relevance"] * relevance[i] / top
         related = [i for i in members if relevance[i] > 0]
-        # Enough of them to choose from (twice the budget): else the topic only weighs, it does not filter.
-        enough = _words(index, related) >= 2 * words if words else len(related) >= 2 * count
+        # Enough of them to fill the budget: else the topic only weighs, it does not filter.
+        enough = _words(index, related) >= words if words else len(related) >= count
         focus = related if enough else members
     if query and len(content_terms(query)) <= 3:
         seq = keyword_seq(query, index.aliases)

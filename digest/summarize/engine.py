@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Article, Bullet, Citation, Passage, Trend
-from .bullets import Candidate, chatty, clean_bullet, dangles, score_entries, select
+from .bullets import Candidate, chatty, clean_bullet, dangles, lower_name, score_entries, select
 from .concepts import Concepts, concepts, cover, query_terms
 from .index import Index, build_index, cosine, keyword_seq, matches
 from .momentum import momentum
@@ -182,7 +182,11 @@ def _bullet(index: Index, candidate: Candidate) -> Bullet:
         article = index.articles[index.entries[i].passage.article_id]
         citations.setdefault(article.id, Citation(article_id=article.id, title=article.title,
                                                   url=article.url, source=article.source))
-    return Bullet(text=clean_bullet(entry.passage.text), sources=tuple(citations.values()),
+    def lower(word: str) -> bool:
+        return lower_name(word, (e.passage.text for e in index.entries))
+
+    return Bullet(text=clean_bullet(entry.passage.text, lower),
+                  sources=tuple(citations.values()),
                   score=round(candidate.score, 4))
 
 
@@ -314,7 +318,8 @@ def _one_article(index: Index, w: dict[str, float], sentences: int | None, words
 
 def _within(index: Index, chosen: list[Candidate], limit: int, words: int | None) -> list[tuple[Passage, float]]:
     """The chosen passages, best first, up to `limit` of them or within `words`."""
-    result, used = [], 0
+    result: list[tuple[Passage, float]] = []
+    used = 0
     for cand in chosen:
         passage = index.entries[cand.index].passage
         n = len(passage.text.split())

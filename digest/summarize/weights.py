@@ -33,6 +33,7 @@ DEFAULTS: dict[str, float] = {
     "duplicate": 0.4,           # similarity above which two passages say the same thing
     "support": 0.25,            # lower bar for a passage of another article to back a bullet (cited)
     "trend_support": 0.15,      # ... within a trend, where the trend's own terms weigh little
+    "claim": 0.5,               # a cited passage says this share of the bullet's own terms (idf-weighted)
     "min_coverage": 0.5,        # a bullet uses a phrase at least this strong, against the trend's best
     # Cluster summaries (`digest summarize`): concept coverage
     "concept_min_share": 0.1,   # a concept is used by at least this share of the documents (and two)

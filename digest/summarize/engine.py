@@ -212,7 +212,7 @@ def summarize_cluster(
     index = build_index(articles, split_all(articles))
     if len(index.articles) < 2:
         return _one_article(index, w, sentences, words, query)
-    members = [i for i in range(len(index.entries)) if _can_stand(index.entries[i].passage.text, w)]
+    members = [i for i, e in enumerate(index.entries) if e.passage.kind != "heading" and _can_stand(e.passage.text, w)]
     count = sentences if sentences is not None else (len(members) if words else 5)
     topic = query_terms(query) if query else frozenset()
     prior = {i: _prior(index, i, w) for i in members}

@@ -49,6 +49,17 @@ _THE_NOUN_RE = re.compile(rf"^the\s+(?:{_ANAPHORIC_NOUNS})\b(?!\s+(?:of|to|for|t
                           re.IGNORECASE)
 
 
+# A pronoun or demonstrative early in the sentence, before anything it could stand for: "One technique
+# they're exploring ...", "..., these models are pushing ...". Weaker signs than an opening "This": a penalty.
+_LEANS_RE = re.compile(r"^(?:[a-z][\w’'-]*\s+){1,3}(?:they|they['’]re|them|it|it['’]s)\b|\b(?:these|those)\s+"
+                       r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b")
+
+
+def leans(text: str) -> bool:
+    """Whether a passage refers back to something it does not name ("these models", "they're")."""
+    return bool(_LEANS_RE.search(text[:1].lower() + text[1:]))
+
+
 def dangles(text: str) -> bool:
     """Whether a passage leans on the one before it ("This shows...", "It also adds...", "The release also...",
     "The headline of this release...")."""
@@ -137,6 +148,8 @@ def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: 
     penalty = 0.0
     if chatty(text):
         penalty += weights["chatter"]
+    if leans(text):
+        penalty += weights["dangling"] / 2
     if n > weights["max_words"]:
         penalty += 0.02 * (n - weights["max_words"])
     if n < 10:

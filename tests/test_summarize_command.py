@@ -75,3 +75,47 @@ def test_a_query_changes_what_comes_first(tmp_path):
     topic = run("summarize", str(folder), "-n", "2", "--query",
                 "Describe when the grid operator will restore power to the homes.").stdout.splitlines()
     assert "power" in topic[0].lower()
+
+
+WIRE = """<DOC>
+<DOCNO> {docno} </DOCNO>
+<DATE_TIME> 2024-04-2{day} 10:12:00 </DATE_TIME>
+<BODY>
+<HEADLINE>
+{headline}
+</HEADLINE>
+<TEXT>
+<P>
+   SEOUL, South Korea (AP) _ {lead}
+</P>
+<P>
+   {more}
+</P>
+</TEXT>
+</BODY>
+</DOC>
+"""
+
+
+def test_a_folder_of_news_wire_files_is_summarized_with_a_topic_statement(tmp_path):
+    """A DUC cluster as it comes: files without an extension, SGML inside, a topic statement as the query."""
+    folder = tmp_path / "D0601A"
+    folder.mkdir()
+    stories = [
+        ("Chip makers report a record quarter", "Memory makers reported record sales as data centres bought "
+         "high-bandwidth memory for language models.", "Prices for high-bandwidth memory rose about 20% in the quarter."),
+        ("Memory prices keep rising", "Prices for high-bandwidth memory rose again as data centres bought more "
+         "chips for language models.", "A strike at a packaging plant delayed shipments by two weeks."),
+        ("Factories run at full capacity", "Memory makers said their factories run at full capacity to meet "
+         "demand from data centres.", "The companies plan two new factories that open in 2026."),
+    ]
+    for n, (headline, lead, more) in enumerate(stories):
+        (folder / f"APW2024042{n}.01{n}7").write_text(
+            WIRE.format(docno=f"APW2024042{n}.01{n}7", day=n, headline=headline, lead=lead, more=more))
+    result = run("summarize", str(folder), "--words", "40", "--query",
+                 "Memory prices. Describe how prices for high-bandwidth memory changed and why.")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and "Prices for high-bandwidth memory rose" in lines[0]
+    assert all(line.endswith(".0107]") or line.endswith(".0117]") or line.endswith(".0127]") for line in lines)
+    assert not any("SEOUL" in line or "<P>" in line for line in lines)  # the dateline and the markup are gone

@@ -103,7 +103,8 @@ def test_a_folder_of_news_wire_files_is_summarized_with_a_topic_statement(tmp_pa
     folder.mkdir()
     stories = [
         ("Chip makers report a record quarter", "Memory makers reported record sales as data centres bought "
-         "high-bandwidth memory for language models.", "Prices for high-bandwidth memory rose about 20% in the quarter."),
+         "high-bandwidth memory for language models.",
+         "Prices for high-bandwidth memory rose about 20% in the quarter."),
         ("Memory prices keep rising", "Prices for high-bandwidth memory rose again as data centres bought more "
          "chips for language models.", "A strike at a packaging plant delayed shipments by two weeks."),
         ("Factories run at full capacity", "Memory makers said their factories run at full capacity to meet "

@@ -13,6 +13,7 @@ passages about the topic win where they say as much as others.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,20 +87,28 @@ def cover(index: Index, members: Sequence[int], found: Concepts, *, words: int |
     scale = weights["concept_length"]
     length = {i: max(1, len(index.entries[i].passage.text.split())) for i in members}
     covered = set() if covered is None else covered
+    prior = prior or {}
+
+    def gain(i: int) -> float:
+        return sum(found.weight[c] for c in found.of[i] - covered) * prior.get(i, 1.0) / length[i] ** scale
+
+    # Lazy greedy (Minoux): a gain only shrinks as more is covered, so a stale gain is an upper bound and
+    # only the top of the heap needs computing again; the same choices as the plain greedy, far fewer sums.
+    heap = [(-gain(i), i) for i in members if found.of[i]]
+    heapq.heapify(heap)
     chosen: list[int] = []
     used = 0
-    pool = [i for i in members if found.of[i]]
-    prior = prior or {}
-    while pool and len(chosen) < (count if words is None else len(members)):
-        gains = {i: sum(found.weight[c] for c in found.of[i] - covered) * prior.get(i, 1.0) / length[i] ** scale
-                 for i in pool}
-        best = max(pool, key=lambda i: (gains[i], -i))
-        if gains[best] <= 0:
+    while heap and len(chosen) < count and (words is None or used < words):
+        _, i = heapq.heappop(heap)
+        fresh = gain(i)
+        if heap and fresh < -heap[0][0]:
+            heapq.heappush(heap, (-fresh, i))  # no longer the best: back, with its true gain
+            continue
+        if fresh <= 0:
             break
-        pool.remove(best)
-        if words is not None and used + length[best] > words:
+        if words is not None and used + length[i] > words:
             continue  # too long for what is left: a shorter one may still fit
-        chosen.append(best)
-        covered |= found.of[best]
-        used += length[best]
+        chosen.append(i)
+        covered |= found.of[i]
+        used += length[i]
     return chosen

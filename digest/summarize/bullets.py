@@ -52,7 +52,8 @@ _THE_NOUN_RE = re.compile(rf"^the\s+(?:{_ANAPHORIC_NOUNS})\b(?!\s+(?:of|to|for|t
 # A pronoun or demonstrative early in the sentence, before anything it could stand for: "One technique
 # they're exploring ...", "..., these models are pushing ...". Weaker signs than an opening "This": a penalty.
 _LEANS_RE = re.compile(r"^(?:[a-z][\w’'-]*\s+){1,3}(?:they|they['’]re|them|it|it['’]s)\b|\b(?:these|those)\s+"
-                       r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b")
+                       r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b"
+                       r"|^[^,]{3,60},\s+(?:it|they|this|these)\b")  # "Once the data is ready, it undergoes ..."
 
 
 def leans(text: str) -> bool:

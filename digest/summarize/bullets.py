@@ -1,12 +1,14 @@
-"""Pick a trend's bullets: the passages that best state it, each citing every source.
+"""Pick a trend's bullets: the passages that best state it, each citing the sources that say it.
 
 A passage scores for being central to the trend, using its phrases, being
 specific (numbers, names), corroborated by other sources, and well placed (a
 list item, a lead sentence, a section named after the trend); it loses for
-dangling openings ("This shows..."), chatter (I, you, questions, calls to
-action) and bad length. Passages that say the same thing in several sources
-merge into one bullet citing them all; the rest are chosen by MMR so the
-bullets do not repeat each other.
+referring back ("One technique they're exploring"), chatter (I, you, calls
+to action) and bad length. A passage that leans on the sentence before it
+("This shows...", "The release also adds...") or asks a question is never a
+bullet. A bullet cites every source with a passage that states its claim
+(`claims.py`), not those merely on its subject; the bullets are chosen by
+MMR so they do not repeat each other.
 """
 from __future__ import annotations
 
@@ -180,11 +182,12 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
     """Merge passages that say the same thing, then pick `count` by MMR.
 
     Within a trend, a passage of another article that states a bullet's
-    claim (`backs`) is cited by it; one too close to be a bullet of its own
-    (`duplicate`) is folded into it, and cited only if it states the claim. `topic`: the trend's own terms, which
-    weigh little in the comparison, since every bullet of "Direct Preference
-    Optimization" says those words: two bullets are the same when they say
-    the same thing about it.
+    claim (`claims.backs`) is cited by it; one too close to be a bullet of
+    its own (`duplicate`) is folded into it, and cited only if it states the
+    claim. `topic`: the trend's own terms, which weigh little in the
+    comparison, since every bullet of "Direct Preference Optimization" says
+    those words: two bullets are the same when they say the same thing
+    about it.
     """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
     # Only the best few can become bullets; the rest may still back them.
@@ -197,14 +200,14 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
         home = None
         for group in groups:
             similarity = cosine(compared[group.index], entry)
-            # Cited only when it states the bullet's claim, not because it shares the trend's words.
-            states = backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic)
+            # Cited only when it states the bullet's claim, never because it shares the trend's words.
             if similarity >= weights["duplicate"] and home is None:
                 home = group  # too close to be a bullet of its own
-                if states:
+                if backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
                     group.supporters.add(cand.index)
-            elif states and similarity >= weights["support"] and _new_article(index, group, entry):
-                group.supporters.add(cand.index)  # backs the claim: cited, and still a bullet of its own
+            elif similarity >= weights["support"] and _new_article(index, group, entry) \
+                    and backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
+                group.supporters.add(cand.index)  # states the claim: cited, and still a bullet of its own
         if home is None and len(groups) < leaders:
             groups.append(cand)
     for group in groups:

@@ -39,7 +39,7 @@ DEFAULTS: dict[str, float] = {
     "concept_min_share": 0.1,   # a concept is used by at least this share of the documents (and two)
     "concept_length": 0.6,      # gain per word^this: 1 favours dense passages, 0 long ones
     "concept_position": 3.0,    # extra weight of an article's first passages: 1 + this / (1 + rank)
-    "concept_dangling": 0.5,    # a dangling or chatty passage's gain counts this much
+    "concept_dangling": 0.3,    # a dangling or chatty passage's gain counts this much
     "concept_query": 1.0,       # a topic's concepts weigh 1 + this times more
     "concept_relevance": 1.0,   # a passage's gain times 1 + this * how much of the topic it says (0-1)
     "min_words": 6,

@@ -1,15 +1,14 @@
 """One run at a time, with real processes: a second build exits 75 at once, a dead run's lock is taken over."""
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import select
-import signal
 import sqlite3
 import subprocess
 import sys
 import time
+
+from locks import holding
 
 from digest.preview import Preview
 from digest.state import writer_lock
@@ -104,41 +103,9 @@ def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly, cli):
     assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
 
 
-HOLDER = """
-import os, sys, time
-from pathlib import Path
-from digest.state import writer_lock
-with writer_lock(Path(sys.argv[1]), "digest build"):
-    child = os.fork() if sys.argv[2] == "fork" else 0  # as the feed parsers' worker pool forks
-    if child == 0 and sys.argv[2] == "fork":
-        time.sleep(60)
-        os._exit(0)
-    print(child, flush=True)
-    time.sleep(60)
-"""
-
-
-@contextlib.contextmanager
-def holding(weekly, fork: bool = False):
-    """Another process holding the state's lock (and, with `fork`, a forked child of it): yields (process, child)."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(weekly.state), "fork" if fork else "-"],
-                              stdout=subprocess.PIPE, text=True)
-    child = 0
-    try:
-        ready, _, _ = select.select([holder.stdout], [], [], 30)
-        assert ready, "the holder never took the lock"
-        child = int(holder.stdout.readline())
-        yield holder, child
-    finally:
-        holder.kill()
-        holder.wait(timeout=10)
-        if child:
-            os.kill(child, signal.SIGKILL)
-
-
 def test_forget_waits_for_no_build_either_it_exits_75(weekly, cli):
     assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
-    with holding(weekly):
+    with holding(weekly.state):
         result = cli("forget", "--config", str(weekly.config), "notes/agents.md")
         dry = cli("build", "--config", str(weekly.config), "--week", "2024-W46", "--dry-run")
     assert result.exit_code == 75
@@ -147,7 +114,7 @@ def test_forget_waits_for_no_build_either_it_exits_75(weekly, cli):
 
 
 def test_a_killed_builds_forked_children_do_not_keep_its_lock(weekly):
-    with holding(weekly, fork=True) as (holder, child):
+    with holding(weekly.state, fork=True) as (holder, child):
         holder.kill()  # SIGKILL the build; its forked worker lives on
         holder.wait(timeout=10)
         os.kill(child, 0)  # still there

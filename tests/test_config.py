@@ -203,7 +203,7 @@ def test_good_addresses_and_urls_pass_and_reach_the_issue_settings(newsletter, t
 
 def test_summarizer_weights_are_numbers_and_their_names_the_summarizers(newsletter, cli):
     path = newsletter("""
-        newsletter: {title: T}
+        newsletter: {title: T, unsubscribe_url: "https://t.example/u"}
         sources:
           - {name: Notes, path: notes/}
         summarizer:

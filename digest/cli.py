@@ -178,11 +178,85 @@ def check(config_path: Path) -> None:
       digest check --config newsletter/sources.yaml
     """
     from .render import check_templates
+    from .send.advice import mail_warnings
 
     config = _load(config_path)
     _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
+    for line in mail_warnings(config):
+        warn(line)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
+
+
+@main.command()
+@_config_option
+@click.option("--week", callback=_week, metavar="YYYY-Www", help="The issue to send (default: the last one built).")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="A test send: only to ADDR (repeatable), not recorded.")
+@click.option("--dry-run", is_flag=True, help="Print the envelope and headers of each message; send nothing.")
+@click.option("--force", is_flag=True, help="Send again to recipients who already got this issue.")
+def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Send the built issue to newsletter.to over SMTP (smtp: in sources.yaml), once per recipient.
+
+    \b
+    Example:
+      digest send --to me@example.org     # a test send to yourself first
+      digest send                         # then the last built issue to newsletter.to
+    """
+    from .send import send_issue
+
+    config = _load(config_path)
+    report = send_issue(config, week.label if week else None, to, force=force, dry_run=dry_run,
+                        on_sent=lambda message: click.echo(f"sent to {message.recipient}"))
+    for line in report.warnings:
+        warn(line)
+    if report.already:
+        click.echo(f"{report.week}: already sent to {', '.join(report.already)} (--force sends again)", err=True)
+    if dry_run:
+        for message in report.planned:
+            click.echo(f"MAIL FROM:<{message.sender}>\nRCPT TO:<{message.recipient}>\n{message.headers}\n")
+        click.echo(f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent",
+                   err=True)
+        return
+    if not report.sent and not report.refused:
+        click.echo(f"{report.week}: nothing to send", err=True)
+        return
+    test = " (a test, not recorded)" if report.test else ""
+    total = len(report.sent) + len(report.refused)
+    click.echo(f"{report.week}: sent to {len(report.sent)} of {_count(total, 'recipient')}{test}", err=True)
+    if report.refused:
+        raise DigestError([f"{refused.recipient}: {refused.reason}" for refused in report.refused])
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+@main.command()
+@_config_option
+@click.option("--vars", "show_vars", is_flag=True, help="List every template variable with its type instead.")
+def templates(config_path: Path, show_vars: bool) -> None:
+    """List the templates, and which are your own; or, with --vars, what templates can use.
+
+    A file in your templates/ folder with one of these names replaces that
+    part alone; the others come from digest's defaults.
+
+    \b
+    Example:
+      digest templates              # which parts you override
+      digest templates --vars       # digest.trends[].name  str  the trend's heading ...
+    """
+    if show_vars:
+        from .render.reference import reference
+
+        click.echo(reference(), nl=False)
+        return
+    from .render.templates import template_sources
+
+    config = _load(config_path)
+    listed = template_sources([config.templates])
+    width = max(len(name) for name, _, _ in listed)
+    for name, path, own in listed:
+        click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
 
 
 @main.command()
@@ -350,7 +424,7 @@ def preview(config_path: Path, week, port: int) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, templates/, notes/.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example.
 
     \b
     Example:
@@ -360,3 +434,5 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
+    click.echo("The email's templates are digest's defaults; to change one part, see "
+               "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)

@@ -55,6 +55,21 @@ class TrendConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """`smtp:`, how `digest send` reaches the mail server; the password only ever comes from the environment."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None
+    password_env: str | None = None
+    ca_file: str | None = None  # a private CA (or self-signed certificate) to trust besides the system's
+    timeout: float = 30.0  # seconds per SMTP command
+    retries: int = 3  # extra attempts after a transient failure (4xx, a dropped connection)
+    backoff: float = 2.0  # seconds before the first retry, doubling each time
+
+
+@dataclass(frozen=True, slots=True)
 class NewsletterConfig:
     """`newsletter:`: who sends the issue, what it is called, where it is published."""
 
@@ -62,8 +77,11 @@ class NewsletterConfig:
     description: str | None = None
     url: str | None = None  # an absolute http(s) URL: the "view in browser" link and the archive
     sender: str | None = None  # `from:`, an address
-    to: str | None = None
+    to: str | None = None  # one address or several, comma-separated (a YAML list is joined so)
     unsubscribe_url: str | None = None
+    reply_to: str | None = None
+    list_id: str | None = None  # List-Id; default: the title's slug at from's domain
+    unsubscribe_mailto: str | None = None  # an address for List-Unsubscribe's mailto
 
     def as_dict(self) -> dict[str, str]:
         """The settings as templates and digest.json carry them, under their YAML names."""
@@ -104,6 +122,7 @@ class Config:
     templates: Path = Path("templates")
     summarizer: SummarizerConfig = SummarizerConfig()
     fetch: FetchConfig = FetchConfig()
+    smtp: SmtpConfig | None = None  # None: `digest send` has nowhere to send
     warnings: tuple[str, ...] = ()
 
     @property
@@ -115,13 +134,15 @@ class Config:
         return self.newsletter.title
 
 
-NEWSLETTER_FIELDS = ("title", "description", "url", "sender", "to", "unsubscribe_url")
+NEWSLETTER_FIELDS = ("title", "description", "url", "sender", "to", "unsubscribe_url", "reply_to", "list_id",
+                     "unsubscribe_mailto")
 PATH_DEFAULTS = {"output": "output", "state": ".digest-state.sqlite", "templates": "templates"}
-NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url"}
+NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url", "reply_to", "list_id",
+                   "unsubscribe_mailto"}
 FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600), "per_host": (1, 256)}
 SUMMARIZER = SummarizerConfig()
 TOP_KEYS = {"fetch", "newsletter", "sources", "trends", "output", "state", "templates",
-            "max_trends", "bullets", "summarizer"}
+            "max_trends", "bullets", "summarizer", "smtp"}
 SOURCE_KEYS = {"name", "path", "feed", "fulltext"}
 TREND_KEYS = {"name", "keywords"}
 
@@ -234,10 +255,11 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
         weights=weights, where=where,
     )
     fetch = _fetch(raw.get("fetch"), doc)
+    smtp = _smtp(raw.get("smtp"), doc, root)
     if doc.errors:
         raise doc.failure()
     return Config(path=path, newsletter=newsletter, sources=sources, trends=trends, summarizer=summarizer,
-                  fetch=fetch, warnings=tuple(doc.warnings), **paths)
+                  fetch=fetch, smtp=smtp, warnings=tuple(doc.warnings), **paths)
 
 
 def _check_folders(raw: dict[str, Any], doc: _Doc, root: Path, paths: dict[str, Path]) -> None:
@@ -276,6 +298,9 @@ def _newsletter(value: Any, doc: _Doc) -> NewsletterConfig:
     _unknown(doc, value, NEWSLETTER_KEYS, "newsletter")
     result: dict[str, str] = {}
     for key in sorted(NEWSLETTER_KEYS & value.keys()):
+        if key == "to" and isinstance(value[key], list) and value[key] \
+                and all(isinstance(item, str) and item.strip() for item in value[key]):
+            value = {**value, key: ", ".join(item.strip() for item in value[key])}  # a list of recipients
         if not isinstance(value[key], str) or not value[key].strip():
             doc.error(f"newsletter.{key}", f"expected text, got {_kind(value[key])}")
             continue
@@ -299,7 +324,8 @@ def _not_an_address(text: str, many: bool = False) -> str | None:
 
 def _not_a_web_address(text: str, merge_tag: bool = False) -> str | None:
     # A mailing tool's merge tag (`%unsubscribe_url%`, `{{unsubscribe}}`) is filled in when it sends.
-    if merge_tag and not URL_RE.match(text) and ("%" in text or "{" in text or text.startswith("mailto:")):
+    if merge_tag and not URL_RE.match(text) and (any(mark in text for mark in ("%", "{", "*|", "["))
+                                                 or text.startswith("mailto:")):
         return None
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
@@ -312,6 +338,8 @@ NEWSLETTER_CHECKS = {
     "to": lambda text: _not_an_address(text, many=True),
     "url": _not_a_web_address,
     "unsubscribe_url": lambda text: _not_a_web_address(text, merge_tag=True),
+    "reply_to": _not_an_address,
+    "unsubscribe_mailto": _not_an_address,
 }
 
 
@@ -500,3 +528,57 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), repr(value))
+
+
+SMTP_KEYS = {"host", "port", "security", "username", "password_env", "ca_file", "timeout", "retries", "backoff"}
+SMTP_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
+    """`smtp: {host, port, security, username, password_env}`; a password written in the file is refused."""
+    if isinstance(value, dict) and "password" in value:
+        doc.error("smtp.password", "never write the password in sources.yaml: name an environment variable "
+                                   "with `password_env: DIGEST_SMTP_PASSWORD`")
+        value = {k: v for k, v in value.items() if k != "password"}
+    given = _options(value, doc, "smtp", SMTP_KEYS, "{host: smtp.example.org, port: 587, security: starttls}")
+    if not isinstance(value, dict):
+        return None
+    host = given.get("host")
+    if not isinstance(host, str) or not host.strip():
+        doc.error("smtp.host", f"expected the mail server's name, got {_kind(host)}")
+        host = ""
+    security = given.get("security", "starttls")
+    if security not in SMTP_PORTS:
+        doc.error("smtp.security", f"expected one of {', '.join(SMTP_PORTS)}, got {_yaml(security)}")
+        security = "starttls"
+    texts: dict[str, str] = {}
+    for key in ("username", "password_env", "ca_file"):
+        if key in given and (not isinstance(given[key], str) or not given[key].strip()):
+            doc.error(f"smtp.{key}", f"expected text, got {_kind(given[key])}")
+        elif key in given:
+            texts[key] = given[key].strip()
+    if "password_env" in texts and not ENV_NAME_RE.match(texts["password_env"]):
+        doc.error("smtp.password_env", f"expected the name of an environment variable, got {texts['password_env']!r}")
+    if "username" in texts and "password_env" not in texts:
+        doc.error("smtp.password_env", "missing: name the environment variable that holds the password "
+                                       "of smtp.username")
+    if "ca_file" in texts:
+        ca_file = (root / texts["ca_file"]).resolve()
+        if not ca_file.is_file():
+            doc.error("smtp.ca_file", f"no such file {texts['ca_file']!r}")
+        texts["ca_file"] = str(ca_file)
+    port = _int_option(given, doc, "port", SMTP_PORTS[security], 1, 65535, prefix="smtp.")
+    retries = _int_option(given, doc, "retries", 3, 0, 10, prefix="smtp.")
+    seconds: dict[str, float] = {}
+    for key, default, high in (("timeout", 30.0, 600.0), ("backoff", 2.0, 300.0)):
+        number = given.get(key, default)
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= high:
+            doc.error(f"smtp.{key}", f"expected seconds from 0 to {high:g}, got {_yaml(number)}")
+            number = default
+        seconds[key] = float(number)
+    if seconds["timeout"] == 0:
+        doc.error("smtp.timeout", "expected seconds above 0, got 0")
+    return SmtpConfig(host=host.strip(), port=port, security=security, username=texts.get("username"),
+                      password_env=texts.get("password_env"), ca_file=texts.get("ca_file"),
+                      timeout=seconds["timeout"], retries=retries, backoff=seconds["backoff"])

@@ -20,7 +20,7 @@ from .collect import Collection, Fetched, Limits, collect_week
 from .config import Config, FetchConfig
 from .errors import DigestError
 from .models import Article, Digest, SourceStats, replace
-from .render import Rendered, archive_files, newsletter_settings, render_issue, write_files, write_issue
+from .render import WEB_PAGE, Rendered, archive_files, newsletter_settings, render_issue, write_files, write_issue
 from .state import State, copy_state, writer_lock
 from .summarize import Explanation, WeekSummary, summarize_week
 from .week import Week
@@ -69,6 +69,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         summary = summarize_stage(config, articles, state, week)
         result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
         result.rendered = render_issue(result.digest, [config.templates], validate=validate)
+        result.warnings.extend(result.rendered.warnings)
         result.explanations = summary.explanations
         with state.transaction():  # the issue and what the state knows of it change together, or neither does
             remember(state, week, articles, summary)
@@ -152,6 +153,7 @@ def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
             "digest.txt": rendered.text,
             "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
             "digest.eml": rendered.eml,
+            **({WEB_PAGE: rendered.web} if rendered.web else {}),  # the whole issue, when the email is cut to fit
         })
     except OSError as exc:
         raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None

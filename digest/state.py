@@ -68,6 +68,17 @@ CREATE TABLE IF NOT EXISTS feeds (
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another program's lock on the file
 EX_TEMPFAIL = 75  # sysexits.h: try again later, what cron wrappers and systemd understand
 
+# Apart from SCHEMA so the sending side stays one small, separate change.
+SENT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sent (
+    issue      TEXT NOT NULL,     -- ISO week of the issue
+    recipient  TEXT NOT NULL,     -- the address, lower-cased
+    message_id TEXT NOT NULL,     -- of the message the server accepted
+    sent_at    TEXT NOT NULL,     -- UTC
+    PRIMARY KEY (issue, recipient)
+);
+"""
+
 
 class State:
     """A connection to the state file, with the few queries the pipeline needs."""
@@ -78,6 +89,7 @@ class State:
         try:
             self.db = _connect(self.path)
             self.db.executescript(SCHEMA)
+            self.db.executescript(SENT_SCHEMA)
             _migrate(self.db)
         except (sqlite3.Error, OSError) as exc:
             raise DigestError(f"{self.path}: cannot open the state file ({_reason(exc)})") from None
@@ -227,6 +239,19 @@ class State:
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (url, blocks, stamp))
+
+    # Sending ----------------------------------------------------------------
+
+    def sent_to(self, issue: str) -> set[str]:
+        """The recipients (lower-cased addresses) a server has accepted `issue` for."""
+        return {row[0] for row in self.db.execute("SELECT recipient FROM sent WHERE issue = ?", (issue,))}
+
+    def record_sent(self, issue: str, recipient: str, message_id: str, now: datetime | None = None) -> None:
+        """Only once the server accepted the message: a failed send must be tried again."""
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?)",
+                            (issue, recipient.lower(), message_id, stamp))
 
     # Trend history --------------------------------------------------------
 

@@ -25,7 +25,8 @@ def test_missing_path_names_key_and_line(newsletter, cli):
 
 
 def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter, cli):
-    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n",
+    path = newsletter("newsletter: {title: T, colour: blue, unsubscribe_url: 'https://t.example/u'}\n"
+                      "sources:\n  - {name: Notes, path: notes/}\n",
                       {"a.md": "# A\n\nText.\n"})
     result = cli("check", "--config", str(path))
     assert result.exit_code == 0

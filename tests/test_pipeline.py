@@ -88,10 +88,18 @@ def test_bad_files_are_warnings_and_the_build_goes_on(sample, cli):
 def test_init_scaffolds_a_newsletter_that_builds(tmp_path, cli):
     folder = tmp_path / "news"
     assert cli("init", str(folder)).exit_code == 0
-    assert (folder / "templates" / "digest.mjml.j2").exists()
+    assert not (folder / "templates" / "digest.mjml.j2").exists()  # the defaults fill in, fixes and all
     result = cli("build", "--config", str(folder / "sources.yaml"), "--week", WEEK)
     assert result.exit_code == 0, result.stderr
     assert (folder / "output" / WEEK / "digest.html").exists()
+    example = folder / "templates" / "footer.mjml.j2.example"  # how to override one partial
+    config = folder / "sources.yaml"
+    config.write_text(config.read_text().replace("# url: https", "url: https"))
+    example.rename(example.with_suffix(""))
+    result = cli("build", "--config", str(config), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    html = (folder / "output" / WEEK / "digest.html").read_text()
+    assert "Forwarded this?" in html and "Unsubscribe" in html
     again = cli("init", str(folder))
     assert again.exit_code == 1 and "already exists" in again.stderr
 
@@ -114,3 +122,18 @@ def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample, c
     before = (output / "feed.xml").read_bytes(), page
     assert cli("build", "--config", config, "--week", WEEK).exit_code == 0  # a rebuild says the same
     assert ((output / "feed.xml").read_bytes(), (output / "index.html").read_text()) == before
+
+
+def test_an_issue_cut_to_fit_an_inbox_keeps_its_whole_self_as_web_html(tmp_path):
+    from factories import make_digest
+
+    from digest.pipeline import write
+    from digest.render import render_issue
+
+    digest = make_digest()
+    rendered = render_issue(digest, budget=len(render_issue(digest).html.encode()) - 4000)
+    folder = write(digest, rendered, tmp_path / "output")
+    assert sorted(p.name for p in folder.iterdir()) == ["digest.eml", "digest.html", "digest.json", "digest.txt",
+                                                         "web.html"]
+    assert (folder / "web.html").read_text(encoding="utf-8") == rendered.web
+    assert len((folder / "digest.html").read_bytes()) < len((folder / "web.html").read_bytes())

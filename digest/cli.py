@@ -260,33 +260,43 @@ def templates(config_path: Path, show_vars: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
 @click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
-@click.option("--query", "-q", help="Focus on a topic, like a configured trend's keywords.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--query", "-q", help="Focus on a topic: a few keywords, or a topic statement.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: text, path, section, score.")
 def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
               as_json: bool) -> None:
-    """Summarize files as one cluster: the best passages, best first.
+    """Summarize files as one cluster: the best passages, best first, each with its file.
+
+    A folder stands for the files in it (Markdown, text, HTML, news-wire),
+    read recursively.
 
     \b
     Example:
-      digest summarize notes/*.md --sentences 5
+      digest summarize notes/ --words 250 --query "tool use"
     """
-    from .collect.local import UnreadableFile, read_file
+    from .collect.local import UnreadableFile, list_files, read_file
     from .models import Article
     from .summarize import summarize_cluster
 
     if sentences and words:
         raise UsageError("give --sentences or --words, not both")
+    paths: dict[Path, None] = {}
+    for given in files:
+        found = list_files(str(given)) if given.is_dir() else [given]
+        if not found:
+            warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
+        paths.update(dict.fromkeys(found))
     articles = []
-    for path in files:
+    for path in paths:
         try:
             doc = read_file(path)
         except UnreadableFile as exc:
             warn(f"{path}: {exc}")
             continue
-        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path)))
+        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path),
+                                published=doc.published, author=doc.author))
     if not articles:
         raise DigestError("no readable files to summarize")
     for passage, score in summarize_cluster(articles, sentences=sentences, words=words, query=query):
@@ -294,7 +304,8 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
             click.echo(json.dumps({"text": passage.text, "path": passage.article_id, "section": passage.section,
                                    "score": score}, ensure_ascii=False))
         else:
-            click.echo(passage.text)
+            # The file last, so the passage reads first; a reader can still tell who said what.
+            click.echo(f"{passage.text}  [{passage.article_id}]")
 
 
 @main.command()

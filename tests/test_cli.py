@@ -61,7 +61,7 @@ def test_every_command_has_help_with_an_example(cli):
 def test_clicks_own_usage_errors_are_one_line_too(tmp_path):
     result = CliRunner().invoke(main, ["summarize", str(tmp_path / "nothere.md")], standalone_mode=True)
     assert result.exit_code == 2
-    assert result.stderr == (f"error: Invalid value for 'FILES...': File '{tmp_path / 'nothere.md'}' does not exist. "
+    assert result.stderr == (f"error: Invalid value for 'FILES...': Path '{tmp_path / 'nothere.md'}' does not exist. "
                              "(see 'main summarize --help')\n")
 
 

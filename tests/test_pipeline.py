@@ -37,7 +37,8 @@ def test_sample_issue_is_a_full_issue(sample, cli):
         assert 1 <= len(trend["bullets"]) <= 5
         for bullet in trend["bullets"]:
             assert bullet["sources"], bullet
-    assert any(len(b["sources"]) >= 3 for t in model["trends"] for b in t["bullets"])
+    # Only passages that state the same claim merge: the sample has several, none said by three sources alike.
+    assert any(len(b["sources"]) >= 2 for t in model["trends"] for b in t["bullets"])
     stats = {s["name"]: s for s in model["stats"]["sources"]}
     assert stats["Lab Notes"] == {"name": "Lab Notes", "feed": "sample/feeds/lab-notes.xml", "status": "ok",
                                   "entries": 8, "used": 6, "error": None}

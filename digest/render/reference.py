@@ -63,6 +63,8 @@ DESCRIPTIONS = {
     "newsletter.url": 'where issues are published, without a trailing slash ("" without one)',
     "newsletter.from": "the From: address",
     "newsletter.to": "the To: address",
+    "newsletter.reply_to": 'the Reply-To: address ("" without one)',
+    "newsletter.list_id": "the List-Id: header, made from the title and the From: domain unless set",
     "newsletter.unsubscribe_url": 'the unsubscribe link (default "%unsubscribe_url%", a merge tag)',
     "issue": "ready-made strings for this issue",
     "issue.week_number": "the week's number, 17",
@@ -74,6 +76,8 @@ DESCRIPTIONS = {
     "issue.intro": '"12 articles from 5 sources, in 6 trends."',
     "issue.subject": "the Subject: line (subject.txt.j2)",
     "issue.preheader": "the inbox preview line (preheader.txt.j2)",
+    "issue.online": "None, or what moved to the web version when the email was cut to fit an inbox: "
+                    "{url, bullets, articles, moved}",
 }
 
 # What the context holds besides data: the same in every issue, so written out.

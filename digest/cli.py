@@ -447,4 +447,3 @@ def init(folder: Path) -> None:
         click.echo(str(path))
     click.echo("The email's templates are digest's defaults; to change one part, see "
                "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)
-

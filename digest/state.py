@@ -346,6 +346,9 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
     take-over warning tell.
     """
     lock = state_path.with_name(state_path.name + ".lock")
+    key = _key(lock)
+    if key in _HELD:  # POSIX locks never conflict within one process: say so ourselves
+        raise _busy(_HELD[key])
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -357,11 +360,14 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
         stale = (f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
                  f"which is no longer running") if left[1] else None
         started = datetime.now().astimezone().isoformat(timespec="seconds")
+        text = f"{os.getpid()} {started} {command}\n".encode()
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {started} {command}\n".encode(), 0)
+        os.pwrite(fd, text, 0)
+        _HELD[key] = text
         try:
             yield stale
         finally:
+            del _HELD[key]
             os.ftruncate(fd, 0)  # an empty lock file: nobody is running, nothing to take over
     finally:
         os.close(fd)  # closing releases the lock
@@ -370,10 +376,11 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
 def check_unlocked(state_path: Path) -> None:
     """Fail at once (75) when another command holds the state's lock: before a build spends time importing.
 
-    Only a first look; `writer_lock()` is what makes sure. Never call it while this
-    process holds `writer_lock()`: closing a descriptor of the file drops a POSIX lock.
+    Only a first look; `writer_lock()` is what makes sure.
     """
     lock = state_path.with_name(state_path.name + ".lock")
+    if _key(lock) in _HELD:  # held here: opening and closing the file would drop our own POSIX lock
+        raise _busy(_HELD[_key(lock)])
     try:
         fd = os.open(lock, os.O_RDONLY)
     except OSError:
@@ -383,6 +390,15 @@ def check_unlocked(state_path: Path) -> None:
             raise _busy(os.pread(fd, 4096, 0))
     finally:
         os.close(fd)
+
+
+# The locks this process holds, by lock file, with their text: a POSIX lock does not stop the process
+# that holds it from locking again, and closing any other descriptor of the file would release it.
+_HELD: dict[str, bytes] = {}
+
+
+def _key(lock: Path) -> str:
+    return str(lock.resolve())
 
 
 def _try_lock(fd: int, kind: int) -> bool:

@@ -77,24 +77,39 @@ def main() -> None:
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
-@click.option("--strict", is_flag=True, help="Exit 1 when there were warnings.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
+@click.option("--force", is_flag=True, help="Build a week that has not ended yet (it uses up its articles).")
+@click.option("--dry-run", is_flag=True, help="Print the issue it would write, and write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
 @click.option("--no-validate", "no_validate", is_flag=True,
               help="Emergencies only: write the issue even if its MJML breaks MJML's rules.")
-def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, verbose: bool,
-          no_validate: bool) -> None:
+def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, force: bool, dry_run: bool,
+          verbose: bool, no_validate: bool) -> None:
     """Build one issue and print its folder.
+
+    Rebuilding a week keeps the articles its issue already had, whatever
+    the sources say today.
 
     \b
     Example:
       digest build --week 2024-W17
+      digest build --dry-run          # what the issue would hold
     """
-    from .pipeline import build as run_build
+    from .state import check_unlocked
 
     config = _load(config_path)
+    if week is not None and not week.has_ended() and not (force or dry_run):
+        raise UsageError(f"--week {week}: the week has not ended yet (it ends on {week.end}); building it now "
+                         f"would use up articles of a later issue (--force builds it anyway)")
+    if not dry_run:
+        check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    from .pipeline import build as run_build
+
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
-        result = run_build(config, week=week, output=output, progress=progress, validate=not no_validate)
+        result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run,
+                           validate=not no_validate)
     if verbose:
         for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)
@@ -103,15 +118,19 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     terminal = sys.stderr.isatty()  # cron reads warnings and errors only
     if result.feeds and (terminal or any(f.status == "failed" for f in result.fetched)):
         click.echo(result.feeds, err=True)
-    if result.folder is None:
+    if result.digest is None:
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
             _print_explanations(result.explanations)
-        if terminal:
-            click.echo(f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends",
-                       err=True)
-        click.echo(where(result.folder))
+        summary = f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends"
+        if dry_run and result.rendered is not None:
+            click.echo(result.rendered.text, nl=False)
+            click.echo(f"{summary} (dry run: nothing written)", err=True)
+        else:
+            if terminal:
+                click.echo(summary, err=True)
+            click.echo(where(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)
 
@@ -146,9 +165,12 @@ def check(config_path: Path) -> None:
       digest check --config newsletter/sources.yaml
     """
     from .render import check_templates
+    from .send.advice import mail_warnings
 
     config = _load(config_path)
-    check_templates([config.templates], config.newsletter)
+    check_templates([config.templates], config.newsletter.as_dict())
+    for line in mail_warnings(config):
+        warn(line)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 
@@ -178,6 +200,49 @@ def templates(config_path: Path, show_vars: bool) -> None:
     width = max(len(name) for name, _, _ in listed)
     for name, path, own in listed:
         click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
+
+
+@main.command()
+@_config_option
+@click.option("--week", callback=_week, metavar="YYYY-Www", help="The issue to send (default: the last one built).")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="A test send: only to ADDR (repeatable), not recorded.")
+@click.option("--dry-run", is_flag=True, help="Print the envelope and headers of each message; send nothing.")
+@click.option("--force", is_flag=True, help="Send again to recipients who already got this issue.")
+def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Send the built issue to newsletter.to over SMTP (smtp: in sources.yaml), once per recipient.
+
+    \b
+    Example:
+      digest send --to me@example.org     # a test send to yourself first
+      digest send                         # then the last built issue to newsletter.to
+    """
+    from .send import send_issue
+
+    config = _load(config_path)
+    report = send_issue(config, week.label if week else None, to, force=force, dry_run=dry_run,
+                        on_sent=lambda message: click.echo(f"sent to {message.recipient}"))
+    for line in report.warnings:
+        warn(line)
+    if report.already:
+        click.echo(f"{report.week}: already sent to {', '.join(report.already)} (--force sends again)", err=True)
+    if dry_run:
+        for message in report.planned:
+            click.echo(f"MAIL FROM:<{message.sender}>\nRCPT TO:<{message.recipient}>\n{message.headers}\n")
+        click.echo(f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent",
+                   err=True)
+        return
+    if not report.sent and not report.refused:
+        click.echo(f"{report.week}: nothing to send", err=True)
+        return
+    test = " (a test, not recorded)" if report.test else ""
+    total = len(report.sent) + len(report.refused)
+    click.echo(f"{report.week}: sent to {len(report.sent)} of {_count(total, 'recipient')}{test}", err=True)
+    if report.refused:
+        raise DigestError([f"{refused.recipient}: {refused.reason}" for refused in report.refused])
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 @main.command()
@@ -252,30 +317,70 @@ def extract(targets: tuple[str, ...], as_json: bool) -> None:
 def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     """List the articles the build would use (with --json: one JSON object per line).
 
+    A look changes nothing: it reads a scratch copy of the state file.
+
     \b
     Example:
       digest collect --week 2024-W17 --json
     """
     from .models import Digest
     from .pipeline import week_articles
-    from .state import State
     from .week import Week
 
     config = _load(config_path)
     week = week or Week.last_complete()
-    with State(config.state) as state:
-        articles, _, warnings = week_articles(config, state, week)
-    for line in warnings:
+    collection = week_articles(config, week)
+    for line in collection.warnings:
         warn(line)
+    articles = collection.articles
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
-    for article, data in zip(articles, model["articles"]):
+    for article, data in zip(articles, model["articles"], strict=True):
         if as_json:
             data["text"] = article.text
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
             day = article.published.date().isoformat() if article.published else "undated"
-            click.echo(f"{day:10}  {', '.join(article.sources)[:20]:20}  {article.title}")
+            click.echo(f"{day:10}  {', '.join(article.sources):20}  {article.title}")
+
+
+@main.command()
+@_config_option
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--never", is_flag=True, help="Keep it out of every issue from now on, not only this one.")
+def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
+    """Take articles back out of the issue they went into: the next build takes them as new.
+
+    ARTICLE is an article's id as `digest collect --json` shows it (a
+    feed entry's URL), or a local file's path. Then rebuild the week
+    to write the issue without it.
+
+    \b
+    Example:
+      digest forget notes/draft.md && digest build --week 2024-W46
+      digest forget https://example.org/post --never
+    """
+    from .collect import ids_for
+    from .state import State, writer_lock
+
+    config = _load(config_path)
+    with writer_lock(config.state, "digest forget") as stale, State(config.state) as state:
+        if stale:
+            warn(stale)
+        unknown = []
+        for given in articles:
+            key = next((key for key in ids_for(given, config.root) if state.knows(key)), None)
+            if key is None:
+                unknown.append(given)
+                continue
+            issue = state.forget(key, never=never)
+            after = "kept out of every issue" if never else "new again"
+            click.echo(f"{key}: was in {issue}, {after}" if issue else f"{key}: in no issue yet, {after}")
+            if issue and issue != "never":
+                click.echo(f"  rebuild the issue without it: digest build --week {issue}")
+    if unknown:
+        raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
+                           for given in unknown])
 
 
 @main.command()

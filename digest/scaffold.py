@@ -12,6 +12,8 @@ newsletter:
   description: The week's reading, in trends.
   # url: https://example.org/issues        # where issues are published (view in browser)
   # from: My Weekly Digest <news@example.org>
+  # to: readers@example.org                # `digest send` sends to these (one address or a list)
+  # unsubscribe_url: https://example.org/unsubscribe   # or your mailing tool's merge tag
 
 sources:
   - {name: Notes, path: notes/}                          # Markdown, text, saved HTML pages
@@ -19,6 +21,10 @@ sources:
 
 trends:                                                  # optional: discovery runs too
   - {name: Getting started, keywords: [digest, newsletter, trend]}
+
+# For `digest send`; the password comes from the environment, never from this file.
+# smtp: {host: smtp.example.org, port: 587, security: starttls, username: news@example.org,
+#        password_env: DIGEST_SMTP_PASSWORD}
 """
 
 NOTE = """\

@@ -22,12 +22,14 @@ def test_missing_path_names_key_and_line(newsletter):
     path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n  - {name: Typo, path: note/}\n")
     result = run("build", "--config", str(path))
     assert result.exit_code == 2
-    assert result.stderr == "error: sources[1].path: no such folder 'note/' (sources.yaml:4)\n"
+    assert result.stderr == ("warning: sources[0].path: the folder 'notes/' has no files yet (sources.yaml:3)\n"
+                             "error: sources[1].path: no such folder 'note/' (sources.yaml:4)\n")
     assert result.stdout == ""
 
 
 def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
-    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n",
+    path = newsletter("newsletter: {title: T, colour: blue, unsubscribe_url: 'https://t.example/u'}\n"
+                      "sources:\n  - {name: Notes, path: notes/}\n",
                       {"a.md": "# A\n\nText.\n"})
     result = run("check", "--config", str(path))
     assert result.exit_code == 0
@@ -92,8 +94,14 @@ def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path):
     assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'out' / '2024-W17'}: cannot write the issue (")
     bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\nsources:\n  - {name: Notes, path: notes/}\n")
     result = run("build", "--config", str(bad_state), "--week", "2024-W17")
+    assert result.exit_code == 2  # a mistyped state folder would start from nothing: every article new again
+    assert result.stderr == ("error: state: no such folder 'blocker/' for the state file (create it first) "
+                             "(sources.yaml:2)\n")
+    (tmp_path / "notes" / "state.sqlite").mkdir()  # a folder where the state file should be
+    bad_state = newsletter("newsletter: {title: T}\nstate: notes/state.sqlite\nsources:\n  - {name: Notes, path: notes/}\n")
+    result = run("build", "--config", str(bad_state), "--week", "2024-W17")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'state.sqlite'}: cannot open the state file (")
+    assert result.stderr.startswith(f"error: {tmp_path / 'notes' / 'state.sqlite'}: cannot open the state file (")
 
 
 def test_check_renders_the_templates_too(newsletter, tmp_path):

@@ -140,3 +140,18 @@ def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample):
     before = (output / "feed.xml").read_bytes(), page
     assert run("build", "--config", config, "--week", WEEK).exit_code == 0  # a rebuild says the same
     assert ((output / "feed.xml").read_bytes(), (output / "index.html").read_text()) == before
+
+
+def test_an_issue_cut_to_fit_an_inbox_keeps_its_whole_self_as_web_html(tmp_path):
+    from factories import make_digest
+
+    from digest.pipeline import write
+    from digest.render import render_issue
+
+    digest = make_digest()
+    rendered = render_issue(digest, budget=len(render_issue(digest).html.encode()) - 4000)
+    folder = write(digest, rendered, tmp_path / "output")
+    assert sorted(p.name for p in folder.iterdir()) == ["digest.eml", "digest.html", "digest.json", "digest.txt",
+                                                         "web.html"]
+    assert (folder / "web.html").read_text(encoding="utf-8") == rendered.web
+    assert len((folder / "digest.html").read_bytes()) < len((folder / "web.html").read_bytes())

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..config import SourceConfig
-from ..models import Article, Block, replace
+from ..models import Article, Block, Source, replace
 from ..state import State
 from .fetch import Limits, fetch_all
 from .local import UnreadableFile, read_html_bytes
@@ -26,7 +25,7 @@ def wants_full_text(article: Article, mode: str) -> bool:
     return mode == "always" or len(article.text.split()) < TEASER_WORDS
 
 
-def fill_full_text(articles: Sequence[Article], sources: Sequence[SourceConfig], state: State,
+def fill_full_text(articles: Sequence[Article], sources: Sequence[Source], state: State,
                    limits: Limits = Limits()) -> tuple[list[Article], list[str]]:
     """The articles with teasers replaced by their pages' text; one warning per page that failed."""
     modes = {s.name: s.fulltext for s in sources if s.kind == "feed"}

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Digest
-from .archive import archive_page, entry
+from .archive import archive_files, archive_page, entry
+from .budget import BUDGET, GMAIL_CLIP, Fitted, fit
 from .context import context, newsletter_settings
 from .eml import build_eml
 from .html import compile_mjml
+from .output import write_files, write_issue
 from .templates import TemplateError, environment, render, template_files
 from .text import References, wrap
 from .validate import InvalidTemplate, ensure_valid
 
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
+WEB_PAGE = "web.html"  # the whole issue, beside digest.html, when the email had to leave some out
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,24 +32,53 @@ class Rendered:
     html: str
     text: str
     eml: bytes
+    web: str | None = None  # the whole issue as a web page, when `html` is cut to fit an inbox
+    warnings: tuple[str, ...] = ()
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True) -> Rendered:
+def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True,
+                 budget: int = BUDGET) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
 
     With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
-    every problem at its template line) before anything is written.
+    every problem at its template line) before anything is written. The HTML
+    stays under `budget` bytes: what does not fit moves to the web version (`Rendered.web`).
     """
     model = context(digest, template_dirs)
     env = environment(template_dirs, html=True)
     if validate:
         ensure_valid(template_dirs, HTML_TEMPLATE, model)
-    html = compile_mjml(render(env, HTML_TEMPLATE, **model), template_files(env, HTML_TEMPLATE))
+
+    def compile_html(variables: dict) -> str:
+        return compile_mjml(render(env, HTML_TEMPLATE, **variables), template_files(env, HTML_TEMPLATE))
+
+    full = compile_html(model)
+    base = model["newsletter"]["url"]
+    fitted = fit(model, compile_html, f"{base}/{digest.week}/{WEB_PAGE}" if base else "", budget, full=full)
+    html = fitted.html
+    warnings = _budget_warnings(fitted, len(full.encode("utf-8")), bool(base), budget)
     links = References()
     text = wrap(render(environment(template_dirs, html=False), TEXT_TEMPLATE, ref=links, links=links, **model))
     settings = newsletter_settings(digest)
-    eml = build_eml(digest, model["issue"]["subject"], text, html, settings["from"], settings["to"])
-    return Rendered(html=html, text=text, eml=eml)
+    eml = build_eml(digest, model["issue"]["subject"], text, html, settings)
+    return Rendered(html=html, text=text, eml=eml, web=full if fitted.moved else None, warnings=warnings)
+
+
+def _budget_warnings(fitted: Fitted, full: int, linked: bool, budget: int) -> tuple[str, ...]:
+    if not fitted.moved:
+        return ()
+    parts = (_count(fitted.bullets, "bullet"), _count(fitted.articles, "reading-list article"))
+    what = " and ".join(part for part in parts if not part.startswith("0 "))
+    where = f"the full issue is {WEB_PAGE}" + ("" if linked else " (set newsletter.url to link it)")
+    lines = [f"the email's HTML would be {full // 1024} KB, over its {budget // 1024} KB budget (Gmail clips at "
+             f"{GMAIL_CLIP // 1024} KB): {what} moved to the web version; {where}"]
+    if fitted.over:
+        lines.append(f"email still over {budget // 1024} KB with everything movable moved: shorten the templates")
+    return tuple(lines)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
@@ -112,4 +144,5 @@ def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
     return [plain, full, replace(plain, trends=())]
 
 
-__all__ = ["InvalidTemplate", "Rendered", "TemplateError", "check_templates", "render_issue"]
+__all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "check_templates",
+           "newsletter_settings", "render_issue", "write_files", "write_issue"]

@@ -63,9 +63,9 @@ DESCRIPTIONS = {
     "newsletter.url": 'where issues are published, without a trailing slash ("" without one)',
     "newsletter.from": "the From: address",
     "newsletter.to": "the To: address",
-    "newsletter.unsubscribe_url": "the unsubscribe link: yours (a URL or a mailing tool's merge tag), else a mailto:",
     "newsletter.reply_to": 'the Reply-To: address ("" without one)',
-    "newsletter.list_id": "the List-Id: header's value",
+    "newsletter.list_id": "the List-Id: header, made from the title and the From: domain unless set",
+    "newsletter.unsubscribe_url": 'the unsubscribe link (default "%unsubscribe_url%", a merge tag)',
     "issue": "ready-made strings for this issue",
     "issue.week_number": "the week's number, 17",
     "issue.dates": '"April 22–28, 2024"',
@@ -76,12 +76,9 @@ DESCRIPTIONS = {
     "issue.intro": '"12 articles from 5 sources, in 6 trends."',
     "issue.subject": "the Subject: line (subject.txt.j2)",
     "issue.preheader": "the inbox preview line (preheader.txt.j2)",
-    "issue.online": "none, or when the email was cut to fit an inbox {url, bullets, articles, moved}: what went "
-                    "to the web version (online.mjml.j2)",
+    "issue.online": "None, or what moved to the web version when the email was cut to fit an inbox: "
+                    "{url, bullets, articles, moved}",
 }
-
-# Set after the context is built (render_issue fills it in when the email is cut to fit an inbox).
-LATER_KINDS = {"issue.online": {"dict"}}
 
 # What the context holds besides data: the same in every issue, so written out.
 HELPERS = (
@@ -109,8 +106,7 @@ def variables() -> list[Variable]:
     items: dict[str, set[str]] = {}  # the kinds of what each list holds, over every list of that name
     for key, value in context(_one_of_each()).items():
         _walk(key, value, shapes, items)
-    return [Variable(name, _type(name, kinds | LATER_KINDS.get(name, set()), items),
-                     DESCRIPTIONS.get(name, "(undocumented)"))
+    return [Variable(name, _type(name, kinds, items), DESCRIPTIONS.get(name, "(undocumented)"))
             for name, kinds in shapes.items() if not name.endswith("[]")]
 
 

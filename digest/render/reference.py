@@ -80,6 +80,9 @@ DESCRIPTIONS = {
                     "{url, bullets, articles, moved}",
 }
 
+# Set after the context is built: render_issue fills it in when the email is cut to fit an inbox.
+LATER_KINDS = {"issue.online": {"dict"}}
+
 # What the context holds besides data: the same in every issue, so written out.
 HELPERS = (
     ("ref(url)", "function", 'plaintext only: "[n]", the number of url in the links list'),
@@ -106,7 +109,8 @@ def variables() -> list[Variable]:
     items: dict[str, set[str]] = {}  # the kinds of what each list holds, over every list of that name
     for key, value in context(_one_of_each()).items():
         _walk(key, value, shapes, items)
-    return [Variable(name, _type(name, kinds, items), DESCRIPTIONS.get(name, "(undocumented)"))
+    return [Variable(name, _type(name, kinds | LATER_KINDS.get(name, set()), items),
+                     DESCRIPTIONS.get(name, "(undocumented)"))
             for name, kinds in shapes.items() if not name.endswith("[]")]
 
 

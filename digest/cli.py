@@ -39,6 +39,17 @@ def _load(config_path: Path):
     return config
 
 
+def _warn_unknown_weights(config) -> None:
+    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
+    if not config.summarizer.weights:
+        return
+    from .summarize import unknown_weights
+
+    for name, hint in unknown_weights(config.summarizer.weights):
+        did_you = f" (did you mean '{hint}'?)" if hint else ""
+        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+
+
 class DigestGroup(click.Group):
     """Click's group, with click's own usage errors as one `error:` line too."""
 
@@ -75,7 +86,8 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
@@ -104,6 +116,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
                          f"would use up articles of a later issue (--force builds it anyway)")
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    _warn_unknown_weights(config)
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
@@ -127,7 +140,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
             click.echo(f"{summary} (dry run: nothing written)", err=True)
-        else:
+        elif result.folder is not None:
             if terminal:
                 click.echo(summary, err=True)
             click.echo(where(result.folder))
@@ -168,6 +181,7 @@ def check(config_path: Path) -> None:
     from .send.advice import mail_warnings
 
     config = _load(config_path)
+    _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)
@@ -218,32 +232,71 @@ def _count(n: int, word: str) -> str:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
-@click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
-@click.option("--query", "-q", help="Focus on a topic, like a configured trend's keywords.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None, as_json: bool) -> None:
-    """Summarize files as one cluster: the best passages, best first.
+@_config_option
+@click.option("--vars", "show_vars", is_flag=True, help="List every template variable with its type instead.")
+def templates(config_path: Path, show_vars: bool) -> None:
+    """List the templates, and which are your own; or, with --vars, what templates can use.
+
+    A file in your templates/ folder with one of these names replaces that
+    part alone; the others come from digest's defaults.
 
     \b
     Example:
-      digest summarize notes/*.md --sentences 5
+      digest templates              # which parts you override
+      digest templates --vars       # digest.trends[].name  str  the trend's heading ...
     """
-    from .collect.local import UnreadableFile, read_file
+    if show_vars:
+        from .render.reference import reference
+
+        click.echo(reference(), nl=False)
+        return
+    from .render.templates import template_sources
+
+    config = _load(config_path)
+    listed = template_sources([config.templates])
+    width = max(len(name) for name, _, _ in listed)
+    for name, path, own in listed:
+        click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
+@click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
+@click.option("--query", "-q", help="Focus on a topic: a few keywords, or a topic statement.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: text, path, section, score.")
+def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
+              as_json: bool) -> None:
+    """Summarize files as one cluster: the best passages, best first, each with its file.
+
+    A folder stands for the files in it (Markdown, text, HTML, news-wire),
+    read recursively.
+
+    \b
+    Example:
+      digest summarize notes/ --words 250 --query "tool use"
+    """
+    from .collect.local import UnreadableFile, list_files, read_file
     from .models import Article
     from .summarize import summarize_cluster
 
     if sentences and words:
         raise UsageError("give --sentences or --words, not both")
+    paths: dict[Path, None] = {}
+    for given in files:
+        found = list_files(str(given)) if given.is_dir() else [given]
+        if not found:
+            warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
+        paths.update(dict.fromkeys(found))
     articles = []
-    for path in files:
+    for path in paths:
         try:
             doc = read_file(path)
         except UnreadableFile as exc:
             warn(f"{path}: {exc}")
             continue
-        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path)))
+        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path),
+                                published=doc.published, author=doc.author))
     if not articles:
         raise DigestError("no readable files to summarize")
     for passage, score in summarize_cluster(articles, sentences=sentences, words=words, query=query):
@@ -251,7 +304,8 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
             click.echo(json.dumps({"text": passage.text, "path": passage.article_id, "section": passage.section,
                                    "score": score}, ensure_ascii=False))
         else:
-            click.echo(passage.text)
+            # The file last, so the passage reads first; a reader can still tell who said what.
+            click.echo(f"{passage.text}  [{passage.article_id}]")
 
 
 @main.command()
@@ -381,7 +435,7 @@ def preview(config_path: Path, week, port: int) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, templates/, notes/.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example.
 
     \b
     Example:
@@ -391,11 +445,5 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m digest`
-    main(prog_name="digest")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    click.echo("The email's templates are digest's defaults; to change one part, see "
+               "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)

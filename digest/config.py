@@ -106,6 +106,7 @@ class SummarizerConfig:
     max_trends: int = 8
     bullets: int = 4
     weights: Mapping[str, float] = field(default_factory=dict)
+    where: Mapping[str, str] = field(default_factory=dict)  # weight name -> "sources.yaml:12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,7 @@ class _Doc:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.to_python(item, f"{key}[{i}]") for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # compose() gives mappings, sequences and scalars alone
         return _scalar(node)
 
 
@@ -246,10 +248,11 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
     trends = _trends(raw.get("trends"), doc)
     paths = {key: _path_option(raw, doc, root, key, default) for key, default in PATH_DEFAULTS.items()}
     _check_folders(raw, doc, root, paths)
+    weights, where = _weights(raw.get("summarizer"), doc)
     summarizer = SummarizerConfig(
         max_trends=_int_option(raw, doc, "max_trends", SUMMARIZER.max_trends, 1, 30),
         bullets=_int_option(raw, doc, "bullets", SUMMARIZER.bullets, 1, 10),
-        weights=_weights(raw.get("summarizer"), doc),
+        weights=weights, where=where,
     )
     fetch = _fetch(raw.get("fetch"), doc)
     smtp = _smtp(raw.get("smtp"), doc, root)
@@ -414,7 +417,8 @@ def _path_location(raw: str, doc: _Doc, key: str, root: Path) -> str | None:
         base = Path(raw.split("*")[0].split("?")[0].split("[")[0])
         folder = root / (base if raw.endswith("/") or not base.name else base.parent)
         if not folder.is_dir():
-            doc.error(key, f"no such folder '{folder.relative_to(root) if folder.is_relative_to(root) else folder}/' for {raw!r}")
+            shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
+            doc.error(key, f"no such folder '{shown}/' for {raw!r}")
             return None
         if not any(Path(p).is_file() for p in glob.iglob(str(full), recursive=True)):
             doc.warn(key, f"no files match {raw!r} yet")
@@ -455,7 +459,8 @@ def _trends(value: Any, doc: _Doc) -> tuple[TrendConfig, ...]:
         if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords):
             doc.error(f"{key}.keywords", f"expected a list of words or phrases, got {_kind(keywords)}")
             continue
-        result.append(TrendConfig(name=name.strip(), keywords=tuple(str(k).strip() for k in keywords if str(k).strip())))
+        words = tuple(str(k).strip() for k in keywords if str(k).strip())
+        result.append(TrendConfig(name=name.strip(), keywords=words))
     return tuple(result)
 
 
@@ -494,16 +499,22 @@ def _fetch(value: Any, doc: _Doc) -> FetchConfig:
                                            prefix="fetch.") for key in given})
 
 
-def _weights(value: Any, doc: _Doc) -> dict[str, float]:
-    from .summarize.weights import DEFAULTS
-
-    result = {}
-    for key, number in _options(value, doc, "summarizer", set(DEFAULTS), "{centrality: 2.0}").items():
+def _weights(value: Any, doc: _Doc) -> tuple[dict[str, float], dict[str, str]]:
+    """Numbers by name, and where each was written. Which names exist is the summarizer's to say
+    (`summarize.unknown_weights`), so the config need not import it."""
+    if value is None:
+        return {}, {}
+    if not isinstance(value, dict):
+        doc.error("summarizer", f"expected a mapping like {{centrality: 2.0}}, got {_kind(value)}")
+        return {}, {}
+    result, where = {}, {}
+    for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             doc.error(f"summarizer.{key}", f"expected a number, got {_yaml(number)}")
         else:
             result[key] = float(number)
-    return result
+            where[key] = doc.where(f"summarizer.{key}")
+    return result, where
 
 
 def _yaml(value: Any) -> str:

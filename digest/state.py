@@ -12,6 +12,7 @@ with one line. Commands that write take `writer_lock()` first: one at a time.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sqlite3
@@ -338,35 +339,38 @@ def copy_state(source: Path, target: Path) -> None:
 def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str | None]:
     """Hold the state's lock for one command that writes it; yields a warning when a dead run's lock was taken over.
 
-    An flock on `<state>.lock`: the kernel releases it when the holder dies, however
-    it dies, so a lock can never outlive its process; the file's text (pid, start
-    time, command) is what the error and the take-over warning tell.
+    A POSIX record lock on `<state>.lock`: the kernel releases it when its process
+    dies, however it dies, and unlike flock() it is not shared with forked children
+    (the feed parsers' worker pool), so an orphaned worker of a killed build cannot
+    keep it. The file's text (pid, start time, command) is what the error and the
+    take-over warning tell.
     """
     lock = state_path.with_name(state_path.name + ".lock")
+    key = _key(lock)
+    if key in _HELD:  # POSIX locks never conflict within one process: say so ourselves
+        raise _busy(_HELD[key])
     try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise DigestError(f"{lock}: cannot create the lock file ({exc.strerror or exc})") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(os.pread(fd, 4096, 0))
-            raise DigestError(f"another {holder[0] or 'digest command'} is running ({holder[1]})",
-                              exit_code=EX_TEMPFAIL) from None
+        if not _try_lock(fd, fcntl.LOCK_EX):
+            raise _busy(os.pread(fd, 4096, 0))
         left = _holder(os.pread(fd, 4096, 0))
         stale = (f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
                  f"which is no longer running") if left[1] else None
         started = datetime.now().astimezone().isoformat(timespec="seconds")
+        text = f"{os.getpid()} {started} {command}\n".encode()
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {started} {command}\n".encode(), 0)
+        os.pwrite(fd, text, 0)
+        _HELD[key] = text
         try:
             yield stale
         finally:
+            del _HELD[key]
             os.ftruncate(fd, 0)  # an empty lock file: nobody is running, nothing to take over
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(fd)  # closing releases the lock
 
 
 def check_unlocked(state_path: Path) -> None:
@@ -375,19 +379,43 @@ def check_unlocked(state_path: Path) -> None:
     Only a first look; `writer_lock()` is what makes sure.
     """
     lock = state_path.with_name(state_path.name + ".lock")
+    if _key(lock) in _HELD:  # held here: opening and closing the file would drop our own POSIX lock
+        raise _busy(_HELD[_key(lock)])
     try:
         fd = os.open(lock, os.O_RDONLY)
     except OSError:
         return  # no lock file: nobody has run here yet (or writer_lock will say what is wrong)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _holder(os.pread(fd, 4096, 0))
-            raise DigestError(f"another {holder[0] or 'digest command'} is running ({holder[1]})",
-                              exit_code=EX_TEMPFAIL) from None
+        if not _try_lock(fd, fcntl.LOCK_SH):
+            raise _busy(os.pread(fd, 4096, 0))
     finally:
         os.close(fd)
+
+
+# The locks this process holds, by lock file, with their text: a POSIX lock does not stop the process
+# that holds it from locking again, and closing any other descriptor of the file would release it.
+_HELD: dict[str, bytes] = {}
+
+
+def _key(lock: Path) -> str:
+    return str(lock.resolve())
+
+
+def _try_lock(fd: int, kind: int) -> bool:
+    try:
+        fcntl.lockf(fd, kind | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN):  # POSIX lets either mean "held by another process"
+            return False
+        raise
+    return True
+
+
+def _busy(text: bytes) -> DigestError:
+    command, holder = _holder(text)
+    # Empty text: the other run took the lock a moment ago and has not written its pid yet.
+    return DigestError(f"another {command or 'digest command'} is running ({holder or 'it has just started'})",
+                       exit_code=EX_TEMPFAIL)
 
 
 def _holder(text: bytes) -> tuple[str, str]:

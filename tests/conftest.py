@@ -67,12 +67,15 @@ def sample(tmp_path):
 
 
 class FeedServer:
-    """One feed on 127.0.0.1 that a test can slow down or take down, and back up."""
+    """One feed on 127.0.0.1 that a test can hold back (until `release()`, at most 30 s) or take down."""
 
     def __init__(self, body: bytes):
+        import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        self.body, self.delay, self.down = body, 0.0, False
+        self.body, self.down = body, False
+        self.gate = threading.Event()
+        self.gate.set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -80,9 +83,7 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-                import time
-
-                time.sleep(server.delay)
+                server.gate.wait(timeout=30)
                 status, body = (503, b"down") if server.down else (200, server.body)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/rss+xml")
@@ -94,6 +95,12 @@ class FeedServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/feed.xml"
 
+    def hold(self) -> None:
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.gate.set()
+
     def __enter__(self) -> FeedServer:
         import threading
 
@@ -101,6 +108,7 @@ class FeedServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -199,3 +199,34 @@ def test_good_addresses_and_urls_pass_and_reach_the_issue_settings(newsletter, t
                                            "url": "https://example.org/issues"}
     assert config.templates == tmp_path / "my-templates"
     assert config.summarizer.max_trends == 8 and config.fetch.concurrency == 32  # the sections' own defaults
+
+
+def test_summarizer_weights_are_numbers_and_their_names_the_summarizers(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T, unsubscribe_url: "https://t.example/u"}
+        sources:
+          - {name: Notes, path: notes/}
+        summarizer:
+          centrality: 2.5
+          centralty: 3
+    """, {"a.md": "# A\n\nText.\n"})
+    config = load_config(path)
+    assert config.summarizer.weights == {"centrality": 2.5, "centralty": 3.0}
+    result = cli("check", "--config", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("warning: summarizer.centralty: unknown key, ignored (did you mean "
+                                    "'centrality'?) (sources.yaml:6)\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("newsletter: {title: T}\nsources: [{name: Notes, path: notes/}]\n"
+                               "summarizer: {centrality: high}\n"))
+    assert caught.value.lines == ["summarizer.centrality: expected a number, got 'high' (sources.yaml:3)"]
+
+
+def test_loading_the_config_imports_no_stage():
+    import subprocess
+    import sys
+
+    code = ("import sys, digest.config; print(sorted(m for m in sys.modules if m.startswith("
+            "('digest.collect', 'digest.summarize', 'digest.render'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout == "[]\n", result.stderr

@@ -82,6 +82,9 @@ def test_forget_names_an_unknown_article(weekly, cli):
     assert result.exit_code == 1
     assert result.stderr == ("error: https://example.org/nope: no such article in "
                              f"{weekly.state} (digest collect --json lists ids)\n")
+    by_url = cli("forget", "--config", str(weekly.config), "https://labnotes.example.org/2024/11/dpo?utm_source=x")
+    assert by_url.exit_code == 0, by_url.stderr  # the link as a reader has it: the entry's canonical URL
+    assert by_url.stdout.startswith("url:https://labnotes.example.org/2024/11/dpo: was in 2024-W46, new again\n")
 
 
 def sha(path) -> str:
@@ -98,7 +101,7 @@ def test_collect_and_dry_run_leave_the_state_byte_identical(weekly, cli):
     assert "A new note" in titles and len(titles) == 7
     dry = cli("build", "--config", str(weekly.config), "--week", "2024-W46", "--dry-run")
     assert dry.exit_code == 0, dry.stderr
-    assert "Agents" in dry.stdout and "A new note" in dry.stdout  # the plaintext issue it would write
+    assert "AGENTS" in dry.stdout.upper() and "A NEW NOTE" in dry.stdout.upper()  # the plaintext it would write
     assert dry.stderr.startswith("2024-W46: 7 articles, ") and dry.stderr.endswith(" (dry run: nothing written)\n")
     assert sha(weekly.state) == before
     assert not (weekly.folder / "output" / "2024-W46").exists()

@@ -218,6 +218,15 @@ def test_a_partial_can_include_the_default_it_replaces(tmp_path):
     assert "Forwarded? Subscribe." in page.text and "Unsubscribe" in page.text
 
 
+def test_an_edited_or_new_partial_is_used_at_the_next_render(tmp_path):
+    assert "Unsubscribe" in render_issue(make_digest(), [tmp_path]).text  # the default, compiled and cached
+    footer = tmp_path / "footer.txt.j2"
+    footer.write_text("Bye.\n")
+    assert "Bye." in render_issue(make_digest(), [tmp_path]).text
+    footer.write_text("Bye now.\n")  # same file, new source: compiled again, not the cached code
+    assert "Bye now." in render_issue(make_digest(), [tmp_path]).text
+
+
 def test_subject_and_preheader_are_templates(tmp_path):
     (tmp_path / "subject.txt.j2").write_text("Week {{ issue.week_number }}:\n  {{ digest.trends[0].name }}\n")
     (tmp_path / "preheader.txt.j2").write_text("Read {{ issue.articles }} pieces.\n")

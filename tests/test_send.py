@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from factories import make_digest
+from locks import holding
 from smtp_server import PASSWORD, USER, Mailbox, self_signed, smtp_server
 
 from digest.cli import main
 from digest.render import render_issue
-from digest.state import State, writer_lock
+from digest.state import State
 
 ALICE, BOB, CAROL = "alice@example.net", "bob@example.net", "carol@example.org"
 NEWSLETTER = ("  title: LLM Trends Weekly\n  from: LLM Trends Weekly <editor@news.example.org>\n"
@@ -213,7 +214,7 @@ def test_a_test_send_goes_only_to_the_given_addresses_and_is_not_recorded(issue)
 
 def test_a_second_send_while_one_runs_exits_75(issue, tmp_path):
     config = issue(plain(1))
-    with writer_lock(tmp_path / ".digest-state.sqlite", "digest send"):
+    with holding(tmp_path / ".digest-state.sqlite", command="digest send"):
         result = run("send", "--config", config)
     assert result.exit_code == 75
     assert re.fullmatch(r"error: another digest send is running \(.*\)\n", result.stderr)

@@ -152,6 +152,23 @@ def test_markup_a_variable_writes_is_placed_at_the_variables_line(tmp_path, monk
         "templates/footer.mjml.j2:5: <mj-txt> is not an MJML tag (did you mean <mj-text>?)"]
 
 
+def test_markup_mjml_python_reads_otherwise_is_reported_too(tmp_path, monkeypatch):
+    footer = """\
+    <mj-section padding=10px>
+      <mj-column>
+        <mj-text>Bye</mj-text>
+      </mj-colum>
+    </mj-section>
+    """
+    assert problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch) == [
+        'templates/footer.mjml.j2:1: <mj-section padding=10px>: put the value in quotes (padding="10px")',
+        "templates/footer.mjml.j2:4: </mj-colum> closes no open tag (did you mean </mj-column>?)",
+    ]
+    include = '<mj-include path="./footer.mjml" />\n'
+    assert problems(tmp_path, {"footer.mjml.j2": include}, monkeypatch) == [
+        'templates/footer.mjml.j2:1: <mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead']
+
+
 def test_the_rule_table_names_the_mjml_version_it_follows():
     table = json.loads(RULES.read_text())
     assert table["mjml"].startswith("4.") and rules().version == table["mjml"]
@@ -239,3 +256,78 @@ def test_check_lists_every_problem_and_exits_2(sample, monkeypatch):
         'error: templates/footer.mjml.j2:1: <mj-section padding="10">: expected 1 to 4 values in px or %',
         "error: templates/footer.mjml.j2:2: <mj-colum> is not an MJML tag (did you mean <mj-column>?)",
     ]
+
+
+def test_the_variables_reference_covers_digest_json_and_matches_the_docs():
+    from digest.render.reference import reference, variables
+
+    documented = {v.name: v for v in variables()}
+    assert not [name for name, v in documented.items() if v.description == "(undocumented)"]
+    model = json.loads((ROOT / "tests" / "golden" / "sample-2024-W46" / "digest.json").read_text())
+
+    def names(prefix: str, value) -> set[str]:
+        found = {prefix}
+        if isinstance(value, dict) and prefix != "digest.newsletter":
+            for key, item in value.items():
+                found |= names(f"{prefix}.{key}", item)
+        elif isinstance(value, list):
+            for item in value:
+                found |= {name for name in names(f"{prefix}[]", item) if name != f"{prefix}[]"}
+        return found
+
+    assert names("digest", model) <= set(documented)
+    assert documented["digest.trends[].bullets[].sources[].url"].type == "str | none"
+    assert documented["issue.week_number"].type == "int"
+    page = (ROOT / "docs" / "template-variables.md").read_text()
+    assert "```text\n" + reference() + "```\n" in page, "regenerate docs/template-variables.md"
+
+
+def test_templates_lists_each_part_and_whose_it_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources.yaml").write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "footer.mjml.j2").write_text("<mj-section></mj-section>\n")
+    result = run("templates")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "footer.mjml.j2    templates/footer.mjml.j2 (yours)" in lines
+    assert "header.mjml.j2    default" in lines and "subject.txt.j2    default" in lines
+    result = run("templates", "--vars")
+    assert result.exit_code == 0 and "digest.trends[].name" in result.stdout
+
+
+
+def test_check_validates_both_sides_of_the_usual_ifs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources.yaml").write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "header.mjml.j2").write_text(
+        "<mj-section>\n  <mj-column>\n{% if newsletter.url %}\n    <mj-txt>{{ newsletter.url }}</mj-txt>\n"
+        "{% endif %}\n  </mj-column>\n</mj-section>\n")
+    (tmp_path / "templates" / "intro.mjml.j2").write_text(
+        "{% if not digest.trends %}\n<mj-section padding=\"1\"></mj-section>\n{% endif %}\n")
+    result = run("check")  # the newsletter has no url and this week's issue will have trends, but some week won't
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: templates/header.mjml.j2:4: <mj-txt> is not an MJML tag (did you mean <mj-text>?)",
+        'error: templates/intro.mjml.j2:2: <mj-section padding="1">: expected 1 to 4 values in px or %',
+    ]
+
+
+def test_any_markup_gives_problems_never_an_exception():
+    import random
+
+    from digest.render.sourcemap import strip
+    from digest.render.validate import check
+
+    pieces = ["<mj-section", "<mj-column>", "</mj-column>", "<mj-text>", "</mj-text>", "<p>", "</p>", "</br>", "<!--",
+              "-->", " padding=", '"10px"', "'", "=", ">", "/>", "<", "</", "<![CDATA[", "]]>", "<!doctype x>", "\n",
+              "text", "\ue0000:1\ue001", "<mj-raw>", "</mj-raw>", "<mj-colum", " color=red", "&amp;"]
+    rng = random.Random(9)
+    for _ in range(400):
+        markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert isinstance(check(strip(markup)), list)

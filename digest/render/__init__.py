@@ -82,9 +82,21 @@ def _count(n: int, word: str) -> str:
 
 
 def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = None) -> None:
-    """Render a small made-up issue and archive, so `digest check` finds a template error before Monday's build."""
+    """Render small made-up issues and the archive, so `digest check` finds a template error before Monday's build.
+
+    Three issues, so that both sides of the templates' usual {% if %}s are
+    rendered and validated: a plain one, a full one (links, dates, authors,
+    a local file, a newsletter URL) and one without trends.
+    """
+    problems: list[str] = []
+    for digest in made_up_issues(newsletter):
+        try:
+            render_issue(digest, template_dirs)
+        except InvalidTemplate as exc:
+            problems += [line for line in exc.lines if line not in problems]
+    if problems:
+        raise InvalidTemplate(problems)
     digest = made_up_issue(newsletter)
-    render_issue(digest, template_dirs)
     settings = newsletter_settings(digest)
     archive_page(settings, [entry(digest.to_dict(), settings)], template_dirs)
 
@@ -104,6 +116,32 @@ def made_up_issue(newsletter: dict | None = None) -> Digest:
                   end=date(2024, 1, 7), trends=(trend,), articles=(article,),
                   sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
                   newsletter=dict(newsletter or {}))
+
+
+def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
+    """The plain made-up issue, a full one (four trends, every momentum, longer lists) and one without trends."""
+    from datetime import datetime, timezone
+
+    from ..models import Article, Block, Bullet, Citation, SourceStats, Trend, replace
+
+    plain = made_up_issue(newsletter)
+    settings = dict(newsletter or {})
+    settings.setdefault("url", "https://example.org/issues")
+    settings.setdefault("description", "A made-up issue.")
+    feed = replace(plain.articles[0], published=datetime(2024, 1, 2, tzinfo=timezone.utc), author="A. Writer",
+                   also_sources=("Elsewhere",), tags=("check",))
+    local = Article(id="file:notes/check.md", title="A checked note", source="Notes", path="notes/check.md",
+                    blocks=(Block("paragraph", "Text."),))
+    cites = (Citation(feed.id, feed.title, feed.url, feed.source), Citation(local.id, local.title, None, local.source))
+    trends = (replace(plain.trends[0], momentum="rising",
+                      bullets=(Bullet("A bullet citing two sources.", cites), Bullet("Another.", cites[1:]))),
+              Trend(name="Another trend", bullets=(Bullet("A bullet of a note.", cites[1:]),),
+                    article_ids=(local.id,), configured=False, momentum="fading"),
+              *(Trend(name=f"Trend {n}", bullets=(Bullet(f"Bullet {n}.", cites[:1]),) * n, article_ids=(feed.id,),
+                      configured=False, momentum="steady") for n in (3, 4)))
+    full = replace(plain, trends=trends, articles=(feed, local), newsletter=settings, warnings=("Check: a warning",),
+                   sources=(*plain.sources, SourceStats("Notes", "path", "notes/", "failed", 0, 0, "no files")))
+    return [plain, full, replace(plain, trends=())]
 
 
 __all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "check_templates",

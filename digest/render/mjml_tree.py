@@ -32,10 +32,23 @@ class Element:
     offset: int
     children: list[Element] = field(default_factory=list)
     comment: bool = False
+    unquoted: tuple[str, ...] = ()  # attributes whose value has no quotes, which mjml-python cannot read
 
 
-def parse(markup: str, ending_tags: Collection[str]) -> list[Element]:
-    """The top-level elements of `markup` (one, <mjml>, in a well-formed template)."""
+@dataclass(frozen=True, slots=True)
+class StrayClose:
+    """A closing tag with no open tag of its name (MJML ignores it), and the innermost tag open there."""
+
+    tag: str
+    offset: int
+    open: str | None
+
+
+def parse(markup: str, ending_tags: Collection[str], strays: list[StrayClose] | None = None) -> list[Element]:
+    """The top-level elements of `markup` (one, <mjml>, in a well-formed template).
+
+    Closing tags that close nothing, outside ending tags, are added to `strays`.
+    """
     roots: list[Element] = []
     stack: list[tuple[str, Element | None]] = []  # every open tag; None for those inside an ending tag
     inside_ending = 0
@@ -59,13 +72,19 @@ def parse(markup: str, ending_tags: Collection[str]) -> list[Element]:
             pos = start + 1  # a bare '<' is text
             continue
         closing, name = match.group(1) == "/", match.group(2).lower()
-        attributes, pos, self_closing = _attributes(markup, match.end())
+        attributes, unquoted, pos, self_closing = _attributes(markup, match.end())
+        if closing and name in ("p", "br") and not inside_ending and name not in (n for n, _ in stack):
+            # htmlparser2 reads a stray </p> as <p></p> and </br> as <br>, as browsers do.
+            _append(Element(name, {}, start), stack, roots)
+            continue
         if closing:
+            if strays is not None and not inside_ending and name not in (open_ for open_, _ in stack):
+                strays.append(StrayClose(name, start, stack[-1][0] if stack else None))
             inside_ending = _close(name, stack, ending_tags, inside_ending)
             continue
         element = None
         if not inside_ending:
-            element = Element(name, attributes, start)
+            element = Element(name, attributes, start, unquoted=unquoted)
             _append(element, stack, roots)
         if name in ending_tags and not self_closing:
             inside_ending += 1
@@ -94,14 +113,15 @@ def _close(name: str, stack: list[tuple[str, Element | None]], ending_tags: Coll
     return inside
 
 
-def _attributes(markup: str, pos: int) -> tuple[dict[str, str], int, bool]:
-    """The attributes from `pos` to the end of the tag, the offset after it, and whether it ends in '/>'."""
+def _attributes(markup: str, pos: int) -> tuple[dict[str, str], tuple[str, ...], int, bool]:
+    """The attributes from `pos` to the end of the tag, those without quotes, the offset after it, and '/>'."""
     attributes: dict[str, str] = {}
+    unquoted: list[str] = []
     while pos < len(markup):
         if markup.startswith("/>", pos):
-            return attributes, pos + 2, True
+            return attributes, tuple(unquoted), pos + 2, True
         if markup[pos] == ">":
-            return attributes, pos + 1, False
+            return attributes, tuple(unquoted), pos + 1, False
         match = _ATTRIBUTE.match(markup, pos)
         if not match or match.end() == pos:
             pos += 1
@@ -110,5 +130,7 @@ def _attributes(markup: str, pos: int) -> tuple[dict[str, str], int, bool]:
         if name is not None and name not in attributes:  # the first of two same-named attributes wins
             value = next((v for v in match.group(2, 3, 4) if v is not None), "")
             attributes[name] = value
+            if match.group(4):
+                unquoted.append(name)
         pos = match.end()
-    return attributes, pos, False
+    return attributes, tuple(unquoted), pos, False

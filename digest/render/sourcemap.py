@@ -79,6 +79,8 @@ def strip(marked: str) -> SourceMap:
     origins: list[tuple[str, int]] = []
     length = last = 0
     for match in _MARKER.finditer(marked):
+        if int(match.group(1)) >= len(_NAMES):
+            continue  # not one of ours (private-use characters in an article, say): text like any other
         chunk = marked[last:match.start()]
         chunks.append(chunk)
         length += len(chunk)

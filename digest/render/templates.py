@@ -85,6 +85,18 @@ def environment(template_dirs: Sequence[Path], *, html: bool,
     return env
 
 
+def template_sources(template_dirs: Sequence[Path]) -> list[tuple[str, Path, bool]]:
+    """Every template by name, the file a render uses for it, and whether that is the newsletter's own."""
+    found: dict[str, tuple[Path, bool]] = {}
+    defaults = default_templates_dir()
+    for folder, own in [*((Path(d), True) for d in template_dirs), (defaults, False)]:
+        own = own and folder.resolve() != defaults.resolve()  # digest's own checkout builds with its defaults
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.j2")):
+                found.setdefault(path.relative_to(folder).as_posix(), (path, own))
+    return [(name, path, own) for name, (path, own) in sorted(found.items())]
+
+
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render one template; any problem in it becomes a TemplateError naming file and line."""
     try:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import where
-from .mjml_tree import Element, parse
+from .mjml_tree import Element, StrayClose, parse
 from .sourcemap import LineMarkers, SourceMap, strip
 from .templates import TemplateError, environment, render
 
@@ -42,7 +42,9 @@ class Problem:
 
     file: str
     line: int | None
-    rule: str  # validTag | validAttributes | validChildren | validTypes, as node MJML names them
+    # validTag | validAttributes | validChildren | validTypes, as node MJML names them; and two of
+    # digest's own, for markup mjml-python reads otherwise: closingTag and quotedValue.
+    rule: str
     tag: str
     message: str
     attribute: str = ""  # the attribute at fault, for validAttributes and validTypes
@@ -95,7 +97,7 @@ def ensure_valid(template_dirs: Sequence[Path], name: str, model: Mapping[str, A
 
 
 def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
-    """Every problem in the MJML of `source`, in document order, each once."""
+    """Every problem in the MJML of `source`, each once: by file (the first met first), then by line."""
     table = rules()
     found: dict[tuple[str, int | None, str], Problem] = {}
 
@@ -109,13 +111,26 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
         for child in element.children:
             visit(child)
 
-    for root in parse(source.text, table.ending_tags):
+    strays: list[StrayClose] = []
+    for root in parse(source.text, table.ending_tags, strays):
         visit(root)
-    return list(found.values())
+    for stray in strays:
+        # MJML skips a closing tag that closes nothing; it is nearly always a misspelling of the one meant.
+        like_open = bool(stray.open and difflib.get_close_matches(stray.tag, [stray.open], cutoff=0.75))
+        if like_open and not _known(stray.open or "", table):
+            continue  # </mj-column> after <mj-colum>: the opening tag is the one reported
+        guess = f" (did you mean </{stray.open}>?)" if like_open else ""
+        report(Element(stray.tag, {}, stray.offset), "closingTag", f"</{stray.tag}> closes no open tag{guess}")
+    files = list(dict.fromkeys(problem.file for problem in found.values()))
+    return sorted(found.values(), key=lambda p: (files.index(p.file), p.line or 0))
 
 
 def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:
     tag = element.tag
+    for attribute in element.unquoted:
+        # Node MJML reads a bare value; mjml-python, which compiles the email, cannot.
+        report(element, "quotedValue", f'<{tag} {attribute}={element.attributes[attribute]}>: put the value in '
+               f'quotes ({attribute}="{element.attributes[attribute]}")', attribute)
     if tag in table.componentless:
         return
     allowed = table.components.get(tag)
@@ -143,7 +158,13 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
                f"{what} cannot be used inside <{tag}>, only inside " + _either(f"<{p}>" for p in parents))
 
 
+def _known(tag: str, table: Rules) -> bool:
+    return tag in table.components or tag in table.componentless or tag in table.skip
+
+
 def _unknown_tag(tag: str, table: Rules) -> str:
+    if tag == "mj-include":  # node MJML reads the file; mjml-python, which compiles the email, cannot
+        return '<mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead'
     known = sorted({*table.components, *table.componentless})
     guess = difflib.get_close_matches(tag, known, n=1, cutoff=0.75)
     if guess:

@@ -196,8 +196,7 @@ def test_dry_run_prints_envelope_and_headers_and_sends_nothing(issue, tmp_path):
     assert f"\nTo: {BOB}\n" in out
     assert "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in out
     assert result.stderr == "dry run: 2024-W17 would go to 3 recipients; nothing sent\n"
-    with State(tmp_path / ".digest-state.sqlite") as state:
-        assert state.sent_to("2024-W17") == set()
+    assert not (tmp_path / ".digest-state.sqlite").exists()  # a look leaves nothing behind
 
 
 def test_a_test_send_goes_only_to_the_given_addresses_and_is_not_recorded(issue):

@@ -228,13 +228,14 @@ def test_a_build_with_an_invalid_template_exits_2_and_keeps_the_last_issue(sampl
     issue = sample / "output" / WEEK
     before = {p.name: p.read_bytes() for p in issue.iterdir()}
     trend = sample / "templates" / "trend.mjml.j2"
-    trend.write_text(trend.read_text().replace("<mj-divider ", '<mj-divider colr="red" '))
+    broken = trend.read_text().replace('<mj-text css-class="bullets"', '<mj-text colr="red" css-class="bullets"')
+    trend.write_text(broken)
     result = run("build", "--week", WEEK)
     assert result.exit_code == 2
-    assert result.stderr == "error: templates/trend.mjml.j2:4: <mj-divider> has no attribute colr\n"
+    assert result.stderr == "error: templates/trend.mjml.j2:6: <mj-text> has no attribute colr (did you mean color?)\n"
     assert result.stdout == ""
     assert {p.name: p.read_bytes() for p in issue.iterdir()} == before
-    trend.write_text(trend.read_text().replace("<mj-text>", "<mj-text>{{ 'edited' }}", 1))
+    trend.write_text(trend.read_text().replace("<h2 ", "{{ 'edited' }}<h2 ", 1))
     result = run("build", "--week", WEEK)
     assert result.exit_code == 2  # still broken: nothing written, the state untouched
     assert "edited" not in (issue / "digest.html").read_text()

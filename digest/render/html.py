@@ -42,7 +42,20 @@ def compile_mjml(source: str, templates: Sequence[str] = ("digest.mjml.j2",)) ->
                 raise TemplateError(f"{where(filename, line)}: {message} (MJML: {reason})") from None
         shown = where(templates[0]) if templates else "MJML"
         raise TemplateError(f"{shown}: MJML does not compile: {reason}") from None
-    return _INLINER.inline(html).rstrip("\n") + "\n"  # a text file, like the .txt beside it
+    inlined = _INLINER.inline(_keep_resets_in_head(html)).replace(' data-css-inline="ignore"', "", 1)
+    return inlined.rstrip("\n") + "\n"  # a text file, like the .txt beside it
+
+
+def _keep_resets_in_head(html: str) -> str:
+    """MJML's own reset block (`#outlook a`, `table, td {mso-table-...}`) stays in <head>, not inlined.
+
+    Outlook and the clients the resets are for read them from <head>; inlined, they
+    repeat on every table and cell, some 70 bytes each, 10 KB of an issue's budget.
+    """
+    return _RESETS.sub(r'<style type="text/css" data-css-inline="ignore">\1', html, count=1)
+
+
+_RESETS = re.compile(r'<style type="text/css">(\s*#outlook a)')
 
 
 def find_unbalanced(template: str) -> tuple[int, str] | None:

@@ -43,9 +43,12 @@ def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), 
     test = bool(to)
     wanted = addresses(list(to), "--to") if test else _recipients(config)
     report = SendReport(week=issue.week, test=test)
-    if dry_run:
-        with State(config.state) as state:
-            pending = _pending(state, issue, wanted, report, force, test)
+    if dry_run:  # a look only: no lock, and no state file made where there was none
+        if config.state.exists():
+            with State(config.state) as state:
+                pending = _pending(state, issue, wanted, report, force, test)
+        else:
+            pending = wanted
         report.planned = [outgoing(issue, recipient, clock()) for recipient in pending]
         return report
     settings = _settings(config)

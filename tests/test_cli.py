@@ -104,9 +104,9 @@ def test_check_renders_the_templates_too(newsletter, tmp_path, cli):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "digest.txt.j2").write_text("{{ digest.title }\n")
     result = cli("check", "--config", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the template is at fault, as with a rule MJML breaks
     assert result.stderr.startswith("error: ") and "digest.txt.j2:1: " in result.stderr
     (tmp_path / "templates" / "digest.txt.j2").unlink()
     (tmp_path / "templates" / "archive.html.j2").write_text("{% if %}\n")
     result = cli("check", "--config", str(path))
-    assert result.exit_code == 1 and "archive.html.j2:1: " in result.stderr
+    assert result.exit_code == 2 and "archive.html.j2:1: " in result.stderr

@@ -58,6 +58,9 @@ class DigestGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # a bare `digest` is a request for the help, as click has it: no error line around it
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             click.echo(f"error: {exc.format_message()}{where}", err=True)
@@ -259,6 +262,16 @@ def templates(config_path: Path, show_vars: bool) -> None:
         click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
 
 
+def _files_in(given: Path) -> list[Path]:
+    """A file stands for itself, a folder for the files in it digest reads (recursively); a warning if none."""
+    from .collect.local import list_files
+
+    found = list_files(str(given)) if given.is_dir() else [given]
+    if not found:
+        warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
+    return found
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
@@ -276,7 +289,7 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
     Example:
       digest summarize notes/ --words 250 --query "tool use"
     """
-    from .collect.local import UnreadableFile, list_files, read_file
+    from .collect.local import UnreadableFile, read_file
     from .models import Article
     from .summarize import summarize_cluster
 
@@ -284,10 +297,7 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
         raise UsageError("give --sentences or --words, not both")
     paths: dict[Path, None] = {}
     for given in files:
-        found = list_files(str(given)) if given.is_dir() else [given]
-        if not found:
-            warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
-        paths.update(dict.fromkeys(found))
+        paths.update(dict.fromkeys(_files_in(given)))
     articles = []
     for path in paths:
         try:
@@ -312,27 +322,33 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: path, title, text, ...")
 def extract(targets: tuple[str, ...], as_json: bool) -> None:
-    """Print the main text of pages and documents (files or URLs).
+    """Print the main text of pages and documents (files, folders or URLs).
+
+    A folder stands for the files in it (Markdown, text, HTML, news-wire),
+    read recursively.
 
     \b
     Example:
       digest extract saved-page.html --json
+      digest extract notes/
     """
     from .collect.extract import extract_target
 
-    failed = 0
-    for target in targets:
-        try:
-            doc = extract_target(target)
-        except DigestError as exc:
-            warn(exc.message)
-            failed += 1
-            continue
-        if as_json:
-            click.echo(json.dumps(doc, ensure_ascii=False))
-        else:
-            click.echo(f"# {doc['title']}\n\n{doc['text']}\n")
-    if failed == len(targets):
+    extracted = 0
+    for given in targets:
+        folder = not given.startswith(("http://", "https://")) and Path(given).is_dir()
+        for target in map(str, _files_in(Path(given))) if folder else [given]:
+            try:
+                doc = extract_target(target)
+            except DigestError as exc:
+                warn(exc.message)
+                continue
+            extracted += 1
+            if as_json:
+                click.echo(json.dumps(doc, ensure_ascii=False))
+            else:
+                click.echo(f"# {doc['title']}\n\n{doc['text']}\n")
+    if not extracted:
         raise DigestError("nothing could be extracted")
 
 

@@ -1,6 +1,8 @@
 """The command line: exact error text, exit codes, help with examples."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -63,6 +65,32 @@ def test_clicks_own_usage_errors_are_one_line_too(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (f"error: Invalid value for 'FILES...': Path '{tmp_path / 'nothere.md'}' does not exist. "
                              "(see 'main summarize --help')\n")
+
+
+def test_a_bare_digest_shows_the_help_not_an_error():
+    result = CliRunner().invoke(main, [], standalone_mode=True)
+    assert result.exit_code == 2  # as click has it: no command given
+    assert result.stderr.startswith("Usage: ") and "Commands:" in result.stderr and "build" in result.stderr
+    assert "error:" not in result.stderr and "see '" not in result.stderr
+
+
+def test_extract_reads_the_files_of_a_folder(tmp_path, cli):
+    (tmp_path / "notes" / "deeper").mkdir(parents=True)
+    (tmp_path / "notes" / "a.md").write_text("# First note\n\nAgents call tools now.\n")
+    (tmp_path / "notes" / "deeper" / "b.txt").write_text("Second note\n\nSmall models run on phones.\n")
+    (tmp_path / "notes" / "skip.png").write_bytes(b"\x89PNG")
+    result = cli("extract", str(tmp_path / "notes"), "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(row["path"], row["title"]) for row in rows] == [
+        (str(tmp_path / "notes" / "a.md"), "First note"), (str(tmp_path / "notes" / "deeper" / "b.txt"), "Second note")]
+    assert "Agents call tools now." in rows[0]["text"] and result.stderr == ""
+    (tmp_path / "empty").mkdir()
+    result = cli("extract", str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"warning: {tmp_path / 'empty'}: no files to read in this folder (Markdown, text, HTML or news-wire)",
+        "error: nothing could be extracted"]
 
 
 def test_collect_lists_the_articles_a_build_would_use(sample, cli):

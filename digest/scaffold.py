@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import DigestError
+from .errors import DigestError, warn
 
 SOURCES = """\
 # The newsletter: what `digest build` reads. Paths are relative to this file.
@@ -77,13 +77,18 @@ def scaffold(folder: Path) -> list[Path]:
     config = folder / "sources.yaml"
     if config.exists():
         raise DigestError(f"{config}: already exists, not overwriting it")
-    (folder / "notes").mkdir(parents=True, exist_ok=True)
-    (folder / "output").mkdir(exist_ok=True)
-    config.write_text(SOURCES, encoding="utf-8")
     note = folder / "notes" / "welcome.md"
-    note.write_text(NOTE, encoding="utf-8")
     example = folder / "templates" / EXAMPLE_NAME
-    example.parent.mkdir(exist_ok=True)
-    if not example.exists():
-        example.write_text(EXAMPLE, encoding="utf-8")
-    return [config, note, example]
+    written: list[Path] = []
+    try:
+        (folder / "output").mkdir(parents=True, exist_ok=True)
+        for path, text in ((config, SOURCES), (note, NOTE), (example, EXAMPLE)):
+            if path.exists():  # an editor's own file, say notes/ from before: theirs, not ours to replace
+                warn(f"{path}: already exists, kept as it is")
+                continue
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise DigestError(f"{folder}: cannot create the newsletter folder ({exc.strerror or exc})") from None
+    return written

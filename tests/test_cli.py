@@ -138,3 +138,23 @@ def test_check_renders_the_templates_too(newsletter, tmp_path, cli):
     (tmp_path / "templates" / "archive.html.j2").write_text("{% if %}\n")
     result = cli("check", "--config", str(path))
     assert result.exit_code == 2 and "archive.html.j2:1: " in result.stderr
+
+
+def test_init_keeps_an_editors_files_and_says_so(tmp_path, cli):
+    folder = tmp_path / "news"
+    (folder / "notes").mkdir(parents=True)
+    (folder / "notes" / "welcome.md").write_text("# My own welcome\n")
+    result = cli("init", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "notes" / "welcome.md").read_text() == "# My own welcome\n"
+    assert f"warning: {folder / 'notes' / 'welcome.md'}: already exists, kept as it is\n" in result.stderr
+    assert result.stdout.splitlines() == [str(folder / "sources.yaml"),
+                                          str(folder / "templates" / "footer.mjml.j2.example")]
+
+
+def test_init_where_no_folder_can_be_made_is_one_error_line(tmp_path, cli):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = cli("init", str(tmp_path / "a-file" / "news"))
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {tmp_path / 'a-file' / 'news'}: cannot create the newsletter folder "
+                             "(Not a directory)\n")

@@ -336,8 +336,14 @@ def test_any_markup_gives_problems_never_an_exception():
 def test_a_partial_that_closes_the_layouts_tag_is_the_one_blamed(tmp_path, monkeypatch):
     footer = '<mj-section><mj-column><mj-text>Bye</mj-text></mj-column></mj-section>\n</mj-body>\n'
     found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
-    assert found == ["templates/footer.mjml.j2:2: </mj-body> closes the <mj-body> of digest.mjml.j2, "
+    assert found == ["templates/footer.mjml.j2:2: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
                      "which closes it itself (leave it out here)"]
+    (tmp_path / "templates" / "footer.mjml.j2").unlink()
+    layout = '{% extends "default:digest.mjml.j2" %}\n{% block footer %}\n' + footer + "{% endblock %}\n"
+    found = problems(tmp_path, {"digest.mjml.j2": layout}, monkeypatch)
+    assert found == ["templates/digest.mjml.j2:4: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
+                     "which closes it itself (leave it out here)"]
+    (tmp_path / "templates" / "digest.mjml.j2").unlink()
     extra = problems(tmp_path, {"footer.mjml.j2": footer.replace("\n</mj-body>", "</mj-section>")}, monkeypatch)
     assert extra == ["templates/footer.mjml.j2:1: </mj-section> closes no open tag"]
 

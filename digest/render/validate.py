@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import where
 from .mjml_tree import Element, StrayClose, parse
 from .sourcemap import LineMarkers, SourceMap, strip
-from .templates import TemplateError, environment, render
+from .templates import TemplateError, default_templates_dir, environment, render
 
 RULES = Path(__file__).with_name("mjml_rules.json")
 # Where HTML goes in MJML: the components whose content is raw HTML.
@@ -119,7 +119,7 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
         if elsewhere is not None:
             at, opener = elsewhere
             report(Element(stray.tag, {}, at), "closingTag", f"</{stray.tag}> closes the <{stray.tag}> of "
-                   f"{Path(opener).name}, which closes it itself (leave it out here)")
+                   f"{_shown(opener)}, which closes it itself (leave it out here)")
             continue
         # MJML skips a closing tag that closes nothing; it is nearly always a misspelling of the one meant.
         like_open = bool(stray.open and difflib.get_close_matches(stray.tag, [stray.open], cutoff=0.75))
@@ -145,6 +145,12 @@ def _closed_elsewhere(stray: StrayClose, source: SourceMap) -> tuple[int, str] |
     if opened is None or earlier is None or here != opened or earlier == opened:
         return None
     return stray.earlier, opened
+
+
+def _shown(filename: str) -> str:
+    """A template file as an editor knows it: a default by its name, never by a path into the installed package."""
+    path, defaults = Path(filename).resolve(), default_templates_dir().resolve()
+    return f"the default {path.relative_to(defaults).as_posix()}" if path.is_relative_to(defaults) else where(filename)
 
 
 def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:

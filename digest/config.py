@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlsafe
 from .errors import DigestError
 
 URL_RE = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
@@ -158,7 +159,7 @@ def load_config(path: Path | str) -> Config:
         raise ConfigError([f"{path}: cannot read the config: {exc}"]) from None
     doc = _Doc(name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yamlsafe.compose(text)  # aliases refused: a billion laughs is an error line, not a hang
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark else name

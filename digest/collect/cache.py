@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime
 
 from ..models import Article, Block
+from .clean import clean_article
 
 
 def dump(articles: list[Article]) -> str:
@@ -21,8 +22,8 @@ def load(text: str, source: str, since: date | None = None) -> list[Article]:
     if since is not None:
         first = since.isoformat()
         items = [d for d in items if not d["published"] or d["published"][:10] >= first]
-    return [Article(id=d["id"], title=d["title"], source=source, url=d["url"], path=d["path"],
+    return [clean_article(Article(id=d["id"], title=d["title"], source=source, url=d["url"], path=d["path"],
                     published=datetime.fromisoformat(d["published"]) if d["published"] else None,
                     author=d["author"], tags=tuple(d["tags"]),
-                    blocks=tuple(Block(kind, text, level) for kind, text, level in d["blocks"]))
+                    blocks=tuple(Block(kind, text, level) for kind, text, level in d["blocks"])))
             for d in items]

@@ -20,6 +20,7 @@ from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
 from .errors import DigestError
+from .isolation import without_failing
 from .models import Article, Digest, SourceStats, replace
 from .render import Rendered, render_issue
 from .render.archive import archive_files
@@ -54,9 +55,11 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
                              feeds=feed_summary(collection), fetched=collection.fetched)
         if not articles:
             return result
-        summary = summarize(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
+        # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
+        articles, (summary, result.digest, rendered) = without_failing(
+            lambda chosen: draft(config, week, chosen, state, collection.stats, result.warnings),
+            articles, result.warnings)
+        result.folder = write(result.digest, rendered, output or config.output)
         write_archive(result.digest, config.templates, output or config.output)
         remember(state, week, articles, summary)
     result.explanations = summary.explanations
@@ -93,6 +96,14 @@ def summarize(config: Config, articles: list[Article], state: State, week: Week)
         seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
     )
+
+
+def draft(config: Config, week: Week, articles: list[Article], state: State, stats: list[SourceStats],
+          warnings: list[str]) -> tuple[WeekSummary, Digest, Rendered]:
+    """The issue of these articles, summarized and rendered, not yet written: what a bad article can fail."""
+    summary = summarize(config, articles, state, week)
+    digest = make_digest(config, week, articles, summary, stats, warnings)
+    return summary, digest, render_issue(digest, [config.templates])
 
 
 def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,

@@ -24,6 +24,7 @@ from digest.collect.entities import defuse
 from digest.collect.feed import parse_feed
 from digest.collect.local import read_local
 from digest.config import ConfigError, load_config
+from digest.week import Week
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 WEEK = "2024-W46"
@@ -194,3 +195,31 @@ def test_every_text_a_reader_hands_on_is_cleaned(tmp_path: Path):
                                                                               "non-character.", ("a",))
     assert clean_article(article) is article  # already clean: nothing copied
 
+
+# --- One bad article never costs the issue -----------------------------------
+
+def test_an_article_that_makes_the_render_fail_is_left_out_with_a_warning(folder: Path, monkeypatch):
+    from digest.collect import local
+    from digest.pipeline import build as run_build
+
+    # As if the readers had missed a character: MJML itself then refuses the issue this note is in.
+    monkeypatch.setattr(local, "clean_article", lambda article: article)
+    shutil.copy(FIXTURES / "control_chars.md", folder / "notes")
+    result = run_build(load_config(folder / "sources.yaml"), week=Week.parse(WEEK))
+    assert [w.split(" (")[0] for w in result.warnings] == [
+        "notes/control_chars.md: left out of the issue, it makes the build fail"]
+    assert "MJML does not compile" in result.warnings[0]
+    assert {a.title for a in result.digest.articles} == {"Agents that call tools", "Small models on laptops"}
+    assert (folder / "output" / WEEK / "digest.html").exists()
+    assert list(issue(folder)["warnings"]) == result.warnings
+
+
+def test_a_failure_that_is_not_an_articles_fault_is_still_an_error(folder: Path):
+    from digest.errors import DigestError
+    from digest.pipeline import build as run_build
+
+    (folder / "templates").mkdir()
+    (folder / "templates" / "digest.mjml.j2").write_text("<mjml><mj-body>{{ nothing.here() }}</mj-body></mjml>\n")
+    with pytest.raises(DigestError, match="digest.mjml.j2"):
+        run_build(load_config(folder / "sources.yaml"), week=Week.parse(WEEK))
+    assert not (folder / "output" / WEEK).exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import DigestError
+from .errors import UsageError
 
 SOURCES = """\
 # The newsletter: what `digest build` reads. Paths are relative to this file.
@@ -40,14 +40,17 @@ finds the trends they share and picks the bullet points worth reading.
 Run `digest build` to write this week's issue into the output folder.
 """
 
+# What digest writes beside sources.yaml: built issues, and the state file with its WAL and lock files.
+GITIGNORE = ["output/", ".digest-state.sqlite*"]
+
 
 def scaffold(folder: Path) -> list[Path]:
-    """Write sources.yaml, the default templates and a first note; never overwrite."""
+    """Write sources.yaml, the default templates, a first note and a .gitignore; never overwrite."""
     from .render.templates import default_templates_dir
 
     config = folder / "sources.yaml"
-    if config.exists():
-        raise DigestError(f"{config}: already exists, not overwriting it")
+    if config.exists():  # a folder already set up: the command was pointed at the wrong place
+        raise UsageError(f"{config}: already exists, not overwriting it")
     (folder / "notes").mkdir(parents=True, exist_ok=True)
     (folder / "output").mkdir(exist_ok=True)
     config.write_text(SOURCES, encoding="utf-8")
@@ -56,4 +59,15 @@ def scaffold(folder: Path) -> list[Path]:
     templates = folder / "templates"
     shutil.copytree(default_templates_dir(), templates, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return [config, note, templates]
+    return [config, note, templates, _gitignore(folder / ".gitignore")]
+
+
+def _gitignore(path: Path) -> Path:
+    """A .gitignore for what builds write; an existing one gets only the lines it lacks."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    missing = [line for line in GITIGNORE if line not in text.splitlines()]
+    if missing:
+        lead = "" if not text or text.endswith("\n") else "\n"
+        path.write_text(text + lead + "# Built by digest: issues and the state file\n" + "\n".join(missing) + "\n",
+                        encoding="utf-8")
+    return path

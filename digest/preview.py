@@ -39,12 +39,13 @@ class Preview:
     def rebuild(self) -> None:
         from .config import load_config
         from .pipeline import build
+        from .state import copy_state
 
         try:
             config = load_config(self.config_path)
             state = self.scratch / "state.sqlite"
-            if config.state.exists():
-                shutil.copyfile(config.state, state)  # a copy: previews never use up articles
+            state.unlink(missing_ok=True)
+            copy_state(config.state, state)  # a copy: previews never use up articles, nor wait for a build
             result = build(replace(config, state=state, output=self.scratch / "output"), week=self.week)
             if result.folder is None:
                 page, text = _message([f"nothing new for {result.week}: no issue to preview"]), ""

@@ -1,4 +1,4 @@
-"""Front matter (YAML `---` or TOML `+++`) and the metadata values it holds.
+"""Front matter (YAML `---` or TOML `+++`): the metadata block at the top of a note.
 
 Real notes have typos (`title- My post` for `title: My post`) and unclosed
 fences. When the block does not parse, or parses without a key we need, each
@@ -10,8 +10,6 @@ less metadata. YAML goes through the one alias-refusing loader, so a
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import tomllib
@@ -26,14 +24,6 @@ KNOWN = frozenset({"title", "date", "published", "pubdate", "created", "author",
 _OPEN_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _LINE_RE = re.compile(r"^([A-Za-z_][\w-]*?)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s+-\s+(.+?)\s*$")
-_RFC_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_PREFIX = r"^(?:(?:published|posted|updated|date)(?:\s+on)?\s*:?\s*)?"
-_DATE_RES = (
-    re.compile(_PREFIX + r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})$", re.I),
-    re.compile(_PREFIX + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})$", re.I),
-    re.compile(_PREFIX + r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})$", re.I),
-)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
@@ -131,64 +121,3 @@ def _unquote(value: str) -> str:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
-
-
-# --- Values -----------------------------------------------------------------
-
-def parse_date(value: Any) -> datetime | None:
-    """A date from front matter, a meta tag or a date line, as an aware datetime.
-
-    Dates without a time zone are taken as UTC; anything unparseable is None.
-    """
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    if not isinstance(value, str) or not 6 <= len(value.strip()) <= 60:
-        return None
-    text = value.strip()
-    try:
-        return parse_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        pass
-    for pattern in _DATE_RES:
-        if (match := pattern.match(text)) is not None:
-            return _from_parts(match.groupdict())
-    if _RFC_RE.match(text):  # RFC 2822, as feeds and mail write them
-        try:
-            return parse_date(parsedate_to_datetime(text))
-        except (TypeError, ValueError, IndexError):
-            pass
-    return None
-
-
-def _from_parts(parts: dict[str, str | None]) -> datetime | None:
-    if parts.get("mon"):
-        month = int(parts["mon"] or 0)
-    else:
-        name = (parts.get("month") or "").lower()
-        month = _MONTHS.index(name[:3]) + 1 if name[:3] in _MONTHS else 0
-    try:
-        return datetime(int(parts["year"] or 0), month, int(parts["day"] or 0), tzinfo=timezone.utc)
-    except ValueError:
-        return None
-
-
-def as_text(value: Any) -> str | None:
-    """A scalar or a list of names (`authors: [A, B]`) as one string; None when empty."""
-    if isinstance(value, dict):
-        value = value.get("name")
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v.get("name", "") if isinstance(v, dict) else v).strip() for v in value)
-    text = " ".join(str(value).split()) if value is not None else ""
-    return text.strip(", ") or None
-
-
-def as_tags(value: Any) -> tuple[str, ...]:
-    """Tags from a list or a comma-separated string, de-duplicated, order kept."""
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, (list, tuple)):
-        return ()
-    tags = (" ".join(str(v).split()) for v in value if v is not None)
-    return tuple(dict.fromkeys(t for t in tags if t))

@@ -21,7 +21,8 @@ _BOILERPLATE_RE = re.compile(
     r"|photographer\s*:.*|credits?\s*:.*|source\s*:\s*(?:unsplash|pexels|pixabay|getty|shutterstock).*"
     r"|·?\s*\d+\s*(?:-\s*)?min(?:ute)?s?\s*(?:read|reading)(?:\s*time)?|reading time\s*:?.*"
     r"|avatar|contents|table of contents|advertisement|sponsored|skip to (?:main )?content"
-    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)\b.{0,40}|more from .{0,40}|you may also like.*"
+    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)\b.{0,40}|more from .{0,40}"
+    r"|you may also like.*"
     r"|loved this (?:read|post|article)\??|share (?:this|on|via)\b.*|share|tweet|pin it|print|email"
     r"|(?:subscribe|sign up|join)\b.{0,80}(?:newsletter|inbox|updates|free)\b.*|subscribe"
     r"|(?:get|receive) (?:the|our) .{0,40}newsletter\b.*"
@@ -44,7 +45,8 @@ _CREDIT_RE = re.compile(
     r"(?:Photographer|Photo(?:graph)?\s+(?:by|credit)|Image\s+(?:by|credit|source)|Credit)\s*:?\s*"
     # Name words are capitalised and stop at the next capital: credits get glued ("WinsteadPhotographer").
     r"[A-Z][a-z.'’-]*(?:[ \t]+(?:[A-Z][a-z.'’-]*|on|via|de|van|von))*")
-_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
+_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+"
+                        r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
                         re.IGNORECASE)
 
 

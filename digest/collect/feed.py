@@ -152,7 +152,7 @@ def _parse_fast(name: str, data: bytes, base_url: str | None, tree) -> FeedRead 
     read = FeedRead(entries=len(parsed.entries), parser="fastfeedparser")
     # feedparser resolves relative links against the feed's own address; fastfeedparser leaves them.
     site = base_url or parsed.feed.get("link") or ""
-    for entry, text in zip(parsed.entries, texts):
+    for entry, text in zip(parsed.entries, texts, strict=True):  # the same length, checked above
         article = _article(name, entry, site, text)
         if article is not None:
             read.articles.append(article)

@@ -60,8 +60,9 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str] | None:
     """
     head, _, body = text.partition("\n\n")
     lines = head.split("\n")
-    matches = [_HEADER_RE.match(line) for line in lines]
-    if not all(matches) or not any(m.group(1).lower() == "title" for m in matches) \
+    found = [_HEADER_RE.match(line) for line in lines]
+    matches = [m for m in found if m is not None]
+    if len(matches) < len(found) or not any(m.group(1).lower() == "title" for m in matches) \
             or not all(m.group(1).lower() in KNOWN for m in matches):
         return None
     return {m.group(1).lower(): _unquote(m.group(2)) for m in matches}, body
@@ -104,7 +105,7 @@ def _read_lines(block: str) -> dict[str, Any]:
             continue
         match = _LINE_RE.match(line)
         key = match.group(1).lower() if match else None
-        if key not in KNOWN or key in found:
+        if match is None or key not in KNOWN or key in found:
             key = None
             continue
         value = match.group(2)

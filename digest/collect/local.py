@@ -49,7 +49,8 @@ _DATE_RES = (
     re.compile(r"^\W*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\W*$"),
 )
 # "Posted 17 November 2024 by Jo Park", "Published on March 3, 2024"
-_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
+_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})"
+                        r"(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
                         re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
@@ -206,7 +207,8 @@ def _json_ld(tree) -> dict[str, Any]:
         except ValueError:
             continue
         for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
-            if not isinstance(item, dict) or "Article" not in str(item.get("@type", "")) + "Article" * ("headline" in item):
+            kind = str(item.get("@type", "")) + "Article" * ("headline" in item) if isinstance(item, dict) else ""
+            if "Article" not in kind:
                 continue
             author = item.get("author")
             if isinstance(author, list):
@@ -244,7 +246,8 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
             day = parse_date(text)
             if day and "date" not in found:
                 found["date"] = day
-                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found and len(kept[-1].text.split()) <= 3 \
+                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found \
+                        and len(kept[-1].text.split()) <= 3 \
                         and kept[-1].text != found.get("title"):
                     found["author"] = kept.pop().text
                 continue
@@ -253,7 +256,8 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
                 if posted.group("name"):
                     found.setdefault("author", posted.group("name").strip())
                 continue
-            if (byline := re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)) and "author" not in found:
+            byline = re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)
+            if byline and "author" not in found:
                 found["author"] = byline.group(1).strip()
                 continue
             if text == found.get("title"):
@@ -287,7 +291,8 @@ def parse_date(text: Any) -> datetime | None:
             month = int(parts["mon"])
         else:
             name = parts["month"].lower()
-            month = next((n for n, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]) and full.startswith(name)), 0)
+            month = next((n for n, full in enumerate(_MONTHS, 1)
+                          if full.startswith(name[:3]) and full.startswith(name)), 0)
         try:
             return datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc)
         except ValueError:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import DigestError
+from .errors import UsageError
 
 SOURCES = """\
 # The newsletter: what `digest build` reads. Paths are relative to this file.
@@ -45,6 +45,9 @@ finds the trends they share and picks the bullet points worth reading.
 Run `digest build` to write this week's issue into the output folder.
 """
 
+# What digest writes beside sources.yaml: built issues, and the state file with its WAL and lock files.
+GITIGNORE = ["output/", ".digest-state.sqlite*"]
+
 
 # Not a copy of every default: a copied file no longer gets the defaults'
 # fixes, and one part is what an editor usually wants to change.
@@ -72,11 +75,12 @@ EXAMPLE = """\
 """
 
 
+
 def scaffold(folder: Path) -> list[Path]:
-    """Write sources.yaml, a first note and an example of overriding one template; never overwrite."""
+    """Write sources.yaml, a first note, an example of overriding one template and a .gitignore; never overwrite."""
     config = folder / "sources.yaml"
-    if config.exists():
-        raise DigestError(f"{config}: already exists, not overwriting it")
+    if config.exists():  # a folder already set up: the command was pointed at the wrong place
+        raise UsageError(f"{config}: already exists, not overwriting it")
     (folder / "notes").mkdir(parents=True, exist_ok=True)
     (folder / "output").mkdir(exist_ok=True)
     config.write_text(SOURCES, encoding="utf-8")
@@ -86,4 +90,15 @@ def scaffold(folder: Path) -> list[Path]:
     example.parent.mkdir(exist_ok=True)
     if not example.exists():
         example.write_text(EXAMPLE, encoding="utf-8")
-    return [config, note, example]
+    return [config, note, example, _gitignore(folder / ".gitignore")]
+
+
+def _gitignore(path: Path) -> Path:
+    """A .gitignore for what builds write; an existing one gets only the lines it lacks."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    missing = [line for line in GITIGNORE if line not in text.splitlines()]
+    if missing:
+        lead = "" if not text or text.endswith("\n") else "\n"
+        path.write_text(text + lead + "# Built by digest: issues and the state file\n" + "\n".join(missing) + "\n",
+                        encoding="utf-8")
+    return path

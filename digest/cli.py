@@ -377,13 +377,24 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     articles = collection.articles
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
+    width = min(max((len(", ".join(a.sources)) for a in articles), default=0), 40)
     for article, data in zip(articles, model["articles"], strict=True):
         if as_json:
             data["text"] = article.text
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
             day = article.published.date().isoformat() if article.published else "undated"
-            click.echo(f"{day:10}  {', '.join(article.sources):20}  {article.title}")
+            click.echo(f"{day:10}  {_sources_label(article.sources, width):{max(width, 20)}}  {article.title}")
+
+
+def _sources_label(sources: tuple[str, ...], width: int) -> str:
+    """'Rust Blog, Rust Blog (mirror)', or as many whole names as fit and '+N more' (one name past `width`: cut)."""
+    for shown in range(len(sources), 0, -1):
+        label = ", ".join(sources[:shown]) + (f" +{len(sources) - shown} more" if shown < len(sources) else "")
+        if len(label) <= width:
+            return label
+    more = f" +{len(sources) - 1} more" if len(sources) > 1 else ""
+    return sources[0][:max(width - len(more) - 1, 1)] + "…" + more
 
 
 @main.command()
@@ -451,7 +462,7 @@ def preview(config_path: Path, week, port: int) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example, .gitignore.
 
     \b
     Example:

@@ -19,6 +19,7 @@ from . import collect, summarize
 from .collect import Collection, Fetched, Limits, collect_week
 from .config import Config, FetchConfig
 from .errors import DigestError
+from .isolation import without_failing
 from .models import Article, Digest, SourceStats, replace
 from .render import WEB_PAGE, Rendered, archive_files, newsletter_settings, render_issue, write_files, write_issue
 from .state import State, copy_state, writer_lock
@@ -66,9 +67,10 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         if not articles:
             return result
         _check_shrink(_articles_before(state, week, output), week, articles, result.warnings, strict)
-        summary = summarize_stage(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.rendered = render_issue(result.digest, [config.templates], validate=validate)
+        # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
+        articles, (summary, result.digest, result.rendered) = without_failing(
+            lambda chosen: draft(config, week, chosen, state, collection.stats, result.warnings, validate),
+            articles, result.warnings)
         result.warnings.extend(result.rendered.warnings)
         result.explanations = summary.explanations
         with state.transaction():  # the issue and what the state knows of it change together, or neither does
@@ -128,6 +130,14 @@ def summarize_stage(config: Config, articles: list[Article], state: State, week:
         seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.description))),
     )
+
+
+def draft(config: Config, week: Week, articles: list[Article], state: State, stats: list[SourceStats],
+          warnings: list[str], validate: bool = True) -> tuple[WeekSummary, Digest, Rendered]:
+    """The issue of these articles, summarized and rendered, not yet written: what a bad article can fail."""
+    summary = summarize_stage(config, articles, state, week)
+    digest = make_digest(config, week, articles, summary, stats, warnings)
+    return summary, digest, render_issue(digest, [config.templates], validate=validate)
 
 
 def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,

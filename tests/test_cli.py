@@ -105,6 +105,21 @@ def test_collect_lists_the_articles_a_build_would_use(sample, cli):
     assert "2024-11-16  Lab Notes             Retrieval beats a bigger context window for our docs" in table.stdout
 
 
+def test_collect_shows_every_source_of_a_merged_article_whole(newsletter, cli):
+    story = "Agents that call tools now open their own pull requests for a third of the small bugs in the backlog."
+    notes = {"a.md": f"---\ntitle: Agents open pull requests\ndate: 2024-11-12\n---\n\n{story}\n"}
+    config = newsletter("""\
+        newsletter: {title: T}
+        sources:
+          - {name: Rust Blog, path: notes/}
+          - {name: Rust Blog (mirror), path: mirror/}
+        """, notes)
+    (config.parent / "mirror").mkdir()
+    (config.parent / "mirror" / "a.md").write_text(notes["a.md"])
+    table = cli("collect", "--config", str(config), "--week", "2024-W46")
+    assert table.stdout == "2024-11-12  Rust Blog, Rust Blog (mirror)  Agents open pull requests\n"
+
+
 def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path, cli):
     (tmp_path / "notes" / "a.md").write_text("# A note\n\nAgents call tools now. Agents plan tasks.\n")
     (tmp_path / "blocker").write_text("a file where a folder should be")
@@ -149,7 +164,8 @@ def test_init_keeps_an_editors_files_and_says_so(tmp_path, cli):
     assert (folder / "notes" / "welcome.md").read_text() == "# My own welcome\n"
     assert f"warning: {folder / 'notes' / 'welcome.md'}: already exists, kept as it is\n" in result.stderr
     assert result.stdout.splitlines() == [str(folder / "sources.yaml"),
-                                          str(folder / "templates" / "footer.mjml.j2.example")]
+                                          str(folder / "templates" / "footer.mjml.j2.example"),
+                                          str(folder / ".gitignore")]
 
 
 def test_init_where_no_folder_can_be_made_is_one_error_line(tmp_path, cli):

@@ -104,7 +104,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
-            _print_explanations(result.explanations)
+            _print_explanations(result.explanations, result.digest)
         if terminal:
             click.echo(f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends",
                        err=True)
@@ -123,14 +123,28 @@ def _progress(feeds: int):
         yield lambda fetched: bar.update(1)
 
 
-def _print_explanations(explanations) -> None:
+def _print_explanations(explanations, digest) -> None:
+    from .edits import bullet_key, trend_key
+
+    # Explanations speak of the draft; the editor's hand shows through the stable keys.
+    trends = {t.key: t for t in digest.trends}
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}", err=True)
+        trend = trends.get(trend_key(ex.trend))
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=True)
+        bullets = {b.key: b for b in trend.bullets} if trend else {}
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
-            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}", err=True)
+            bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
+            click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
+                       f"      sources: {'; '.join(sources)}", err=True)
+
+
+def _by_editor(item) -> str:
+    """" (pinned by the editor)", " (dropped by the editor)" or nothing."""
+    marks = ["dropped"] if item is None else [{"text": "rewritten"}.get(m, m) for m in item.edited]
+    return f" ({', '.join(marks)} by the editor)" if marks else ""
 
 
 @main.command()

@@ -19,6 +19,7 @@ from .collect.fetch import Fetched, Limits
 from .collect.fulltext import fill_full_text
 from .collect.window import dedupe, select_for_issue
 from .config import Config
+from .edits import edited_digest
 from .errors import DigestError
 from .models import Article, Digest, SourceStats, replace
 from .render import Rendered, render_issue
@@ -38,6 +39,7 @@ class BuildResult:
     week: Week
     folder: Path | None
     digest: Digest | None
+    draft: Digest | None = None  # before the editor's edits: what the preview re-renders from
     warnings: list[str] = field(default_factory=list)
     explanations: list[Explanation] = field(default_factory=list)
     feeds: str | None = None  # "48 feeds: 45 ok, 2 not modified, 1 failed"
@@ -55,7 +57,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         if not articles:
             return result
         summary = summarize(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
+        result.draft = make_digest(config, week, articles, summary, collection.stats, result.warnings)
+        result.digest = edited_digest(result.draft, config.root, result.warnings)
         result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
         write_archive(result.digest, config.templates, output or config.output)
         remember(state, week, articles, summary)

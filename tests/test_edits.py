@@ -1,0 +1,144 @@
+"""The editor's edits file: stable keys, every kind of edit, and stale edits as warnings."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from factories import AGENTS, NOTE, make_digest
+
+from digest.edits import (
+    BulletEdit,
+    Edits,
+    EditsError,
+    TrendEdit,
+    apply_edits,
+    bullet_key,
+    keyed,
+    load_edits,
+    save_edits,
+    trend_key,
+)
+from digest.models import replace
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def keys(digest):
+    return [t.key for t in digest.trends]
+
+
+def test_keys_come_from_the_draft_and_survive_a_rebuild():
+    first, again = keyed(make_digest()), keyed(make_digest())
+    assert keys(first) == ["agents-tool-use", "small-efficient-models", "multimodality"]
+    assert [b.key for b in first.trends[0].bullets] == [b.key for b in again.trends[0].bullets]
+    assert trend_key("Agents & tool use") == trend_key("Agents and tool use")
+    assert bullet_key("x", "Same words, same key!") == bullet_key("x", "same words same key")
+    assert bullet_key("x", "Same words") != bullet_key("y", "Same words")
+
+
+def test_two_trends_of_one_name_get_two_keys():
+    digest = make_digest()
+    twin = replace(digest.trends[1], name="Agents, and tool use")
+    assert keys(keyed(replace(digest, trends=(digest.trends[0], twin)))) == ["agents-tool-use", "agents-tool-use-2"]
+
+
+def test_pin_rename_move_and_drop_trends():
+    edits = Edits(trends={"multimodality": TrendEdit(pin=True, name="Seeing and hearing"),
+                          "agents-tool-use": TrendEdit(drop=True)})
+    digest, warnings = apply_edits(make_digest(), edits)
+    assert [t.name for t in digest.trends] == ["Seeing and hearing", "Small and efficient models"]
+    assert digest.trends[0].edited == ("renamed", "pinned")
+    assert "dropped trend 'Agents and tool use'" in digest.edits and warnings == []
+
+    moved, _ = apply_edits(make_digest(), Edits(trends={"agents-tool-use": TrendEdit(move=3)}))
+    assert keys(moved) == ["small-efficient-models", "multimodality", "agents-tool-use"]
+
+
+def test_swapping_two_trends_by_their_places():
+    edits = Edits(trends={"small-efficient-models": TrendEdit(move=1), "agents-tool-use": TrendEdit(move=2)})
+    assert keys(apply_edits(make_digest(), edits)[0]) == ["small-efficient-models", "agents-tool-use",
+                                                          "multimodality"]
+
+
+def test_drop_rewrite_and_move_bullets():
+    draft = keyed(make_digest())
+    first, second = draft.trends[2].bullets[:2]
+    edits = Edits(bullets={first.key: BulletEdit(text="Receipts, read by models."),
+                           second.key: BulletEdit(move=3), draft.trends[0].bullets[1].key: BulletEdit(drop=True)})
+    digest, _ = apply_edits(make_digest(), edits)
+    assert len(digest.trends[0].bullets) == 1
+    texts = [b.text for b in digest.trends[2].bullets]
+    assert texts[0] == "Receipts, read by models." and texts[2] == second.text
+    assert digest.trends[2].bullets[0].edited == ("text",)
+    assert digest.trends[2].bullets[0].key == first.key  # a rewrite keeps the key its edit refers to
+
+
+def test_dropping_an_article_takes_its_citations_and_lone_bullets_with_it():
+    digest, _ = apply_edits(make_digest(), Edits(drop_articles=(AGENTS.id,)))
+    assert AGENTS.id not in {a.id for a in digest.articles}
+    cited = {c.article_id for t in digest.trends for b in t.bullets for c in b.sources}
+    assert AGENTS.id not in cited and NOTE.id in cited
+    assert len(digest.trends[0].bullets) == 1  # the bullet only the dropped article stated went too
+
+
+def test_an_edit_whose_target_is_gone_is_one_warning():
+    edits = Edits(trends={"gone-trend": TrendEdit(pin=True)}, bullets={"deadbeef": BulletEdit(drop=True)},
+                  drop_articles=("https://example.org/never",))
+    digest, warnings = apply_edits(make_digest(), edits, "edits/2024-W17.yaml")
+    assert keys(digest) == keys(keyed(make_digest()))
+    assert sorted(warnings) == [
+        "edits/2024-W17.yaml: articles.drop: no article 'https://example.org/never' in this issue",
+        "edits/2024-W17.yaml: bullets.deadbeef: no such bullet in this issue (the edit waits in the file)",
+        "edits/2024-W17.yaml: trends.gone-trend: no such trend in this issue (the edit waits in the file)",
+    ]
+
+
+def test_a_saved_file_reads_back_the_same(tmp_path):
+    edits = Edits(note="Short week.", trends={"a": TrendEdit(pin=True, move=2)}, bullets={"b": BulletEdit(text="x")},
+                  drop_articles=("https://example.org/a",))
+    path = tmp_path / "edits" / "2024-W17.yaml"
+    save_edits(path, edits)
+    assert load_edits(path) == edits
+    assert [p.name for p in path.parent.iterdir()] == ["2024-W17.yaml"]  # no staging file left behind
+    assert load_edits(tmp_path / "edits" / "2024-W18.yaml") == Edits()
+
+
+def test_a_bad_edits_file_says_where(tmp_path):
+    path = tmp_path / "2024-W17.yaml"
+    path.write_text("trends:\n  x: {pin: yes please, move: 0, colour: red}\nbullets: [1]\n")
+    with pytest.raises(EditsError) as caught:
+        load_edits(path)
+    lines = caught.value.lines
+    assert any(line.endswith("bullets: expected a mapping") for line in lines)
+    path.write_text("trends:\n  x: {pin: true, move: 0, colour: red}\n")
+    with pytest.raises(EditsError) as caught:
+        load_edits(path)
+    assert [line.split(": ", 1)[1] for line in caught.value.lines] == [
+        "trends.x.move: expected a place, 1 or more, got 0", "trends.x.colour: unknown edit (one of drop, pin, name, move)"]
+    path.write_text("trends: {x: [\n")
+    with pytest.raises(EditsError, match=r"2024-W17.yaml:2: "):
+        load_edits(path)
+
+
+def test_a_build_applies_the_edits_and_digest_json_says_so(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    for name in ("sample", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "sources.yaml", tmp_path)
+    (tmp_path / "edits").mkdir()
+    (tmp_path / "edits" / "2024-W46.yaml").write_text(
+        "note: A word from the editor.\ntrends:\n  multimodal: {pin: true}\n  no-such: {drop: true}\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46",
+                                       "--explain"])
+    assert result.exit_code == 0, result.output
+    model = json.loads((tmp_path / "output" / "2024-W46" / "digest.json").read_text())
+    assert model["trends"][0]["key"] == "multimodal" and model["trends"][0]["edited"] == ["pinned"]
+    assert model["note"] == "A word from the editor." and "pinned trend 'Multimodal'" in model["edits"]
+    assert "(pinned by the editor)" in result.stderr
+    assert "2024-W46.yaml: trends.no-such: no such trend in this issue" in result.stderr  # a warning, exit 0

@@ -54,7 +54,7 @@ def test_preview_serves_the_issue_and_reloads_when_a_template_changes(running):
     page = get(url + "/")
     assert "LLM Trends Weekly" in page and 'new EventSource("/events")' in page
     assert "LLM TRENDS WEEKLY" in get(url + "/digest.txt")
-    template = folder / "templates" / "digest.txt.j2"
+    template = folder / "templates" / "header.txt.j2"
     template.write_text(template.read_text().replace("{{ newsletter.title | upper }}", "EDITED {{ newsletter.title }}"))
     wait_for(lambda: get(url + "/digest.txt").startswith("EDITED LLM Trends Weekly"))
 

@@ -200,6 +200,38 @@ def test_an_override_can_extend_the_default(tmp_path):
     assert "\nHello, 5 reads.\n" in result.text and "AGENTS AND TOOL USE (rising)" in result.text
 
 
+def test_one_partial_overrides_alone(tmp_path):
+    (tmp_path / "bullet.mjml.j2").write_text("<li>Bullet: {{ bullet.text }}</li>\n")
+    (tmp_path / "trend.txt.j2").write_text("== {{ trend.name }} ==\n")
+    result = render_issue(make_digest(), [tmp_path])
+    assert "Bullet: Coding agents now resolve" in Page(result.html).text
+    assert "Agents and tool use" in result.html and "Unsubscribe" in result.html  # every other part: the default
+    assert "== Agents and tool use ==\n" in result.text and "THIS WEEK’S READING" in result.text
+
+
+def test_a_partial_can_include_the_default_it_replaces(tmp_path):
+    (tmp_path / "footer.mjml.j2").write_text(
+        "<mj-section><mj-column><mj-text>Forwarded? Subscribe.</mj-text></mj-column></mj-section>\n"
+        '{% include "default:footer.mjml.j2" %}\n')
+    page = Page(render_issue(make_digest(), [tmp_path]).html)
+    assert "Forwarded? Subscribe." in page.text and "Unsubscribe" in page.text
+
+
+def test_subject_and_preheader_are_templates(tmp_path):
+    (tmp_path / "subject.txt.j2").write_text("Week {{ issue.week_number }}:\n  {{ digest.trends[0].name }}\n")
+    (tmp_path / "preheader.txt.j2").write_text("Read {{ issue.articles }} pieces.\n")
+    result = render_issue(make_digest(), [tmp_path])
+    message = email.message_from_bytes(result.eml, policy=email.policy.default)
+    assert message["Subject"] == "Week 17: Agents and tool use"  # one line, as a header must be
+    assert "<title>Week 17: Agents and tool use</title>" in result.html and "Read 5 pieces." in result.html
+
+
+def test_an_empty_subject_is_a_template_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = broken(tmp_path, "subject.txt.j2", "{% if false %}never{% endif %}\n")
+    assert message == "templates/subject.txt.j2: renders an empty line"
+
+
 def test_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
     assert default_templates_dir() == Path(__file__).resolve().parents[1] / "templates"  # a checkout
     (tmp_path / "templates").mkdir()

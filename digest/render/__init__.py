@@ -32,7 +32,7 @@ class Rendered:
 
 def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults."""
-    model = context(digest)
+    model = context(digest, template_dirs)
     env = environment(template_dirs, html=True)
     html = compile_mjml(render(env, HTML_TEMPLATE, **model), template_files(env, HTML_TEMPLATE))
     links = References()

@@ -1,11 +1,19 @@
 """What the templates see: the digest.json model, the newsletter's settings, a few ready-made strings."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.headerregistry import Address
+from pathlib import Path
 from typing import Any
 
+import jinja2
+
+from ..errors import where
 from ..models import Digest
-from .templates import date_span
+from .templates import TemplateError, date_span, environment, render
+
+SUBJECT_TEMPLATE = "subject.txt.j2"
+PREHEADER_TEMPLATE = "preheader.txt.j2"
 
 DEFAULT_UNSUBSCRIBE = "%unsubscribe_url%"  # the merge tag most mailing tools replace when sending
 
@@ -25,42 +33,40 @@ def newsletter_settings(digest: Digest) -> dict[str, Any]:
     return settings
 
 
-def context(digest: Digest) -> dict[str, Any]:
-    """The variables of both templates (documented at the top of each)."""
+def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any]:
+    """The variables of every template (`digest templates --vars` lists them)."""
     newsletter = newsletter_settings(digest)
     articles = len(digest.articles)
     sources = len({name for article in digest.articles for name in article.sources})
     trends = len(digest.trends)
     base = newsletter["url"]
-    return {
+    model: dict[str, Any] = {
         "digest": digest.to_dict(),
         "newsletter": newsletter,
         "issue": {
             "week_number": int(digest.week.split("-W")[1]),
             "dates": date_span(digest.start, digest.end),
-            "subject": subject(digest),
             "view_url": f"{base}/{digest.week}/digest.html" if base else "",
             "articles": articles,
             "sources": sources,
             "trends": trends,
             "intro": f"{_count(articles, 'article')} from {_count(sources, 'source')}, in {_count(trends, 'trend')}.",
-            "preheader": _preheader(digest),
         },
     }
+    # The subject and preheader are templates too, so an editor words them;
+    # they see every other variable, and the preheader sees the subject.
+    text = environment(template_dirs, html=False)
+    model["issue"]["subject"] = one_line(text, SUBJECT_TEMPLATE, model)
+    model["issue"]["preheader"] = one_line(text, PREHEADER_TEMPLATE, model)
+    return model
 
 
-def subject(digest: Digest) -> str:
-    """"LLM Trends Weekly — 2024-W17: Multimodality, Agents, Small models, …"."""
-    title = newsletter_settings(digest)["title"]
-    names = [t.name for t in digest.trends[:3]] + (["…"] if len(digest.trends) > 3 else [])
-    return f"{title} — {digest.week}" + (": " + ", ".join(names) if names else "")
-
-
-def _preheader(digest: Digest) -> str:
-    # The line mail clients show after the subject: what this week is about.
-    if not digest.trends:
-        return f"{_count(len(digest.articles), 'article')} this week."
-    return "This week: " + ", ".join(t.name for t in digest.trends[:4]) + "."
+def one_line(env: jinja2.Environment, name: str, model: dict[str, Any]) -> str:
+    """A template rendered into one line: a mail header cannot hold a line break."""
+    rendered = " ".join(line.strip() for line in render(env, name, **model).splitlines() if line.strip())
+    if not rendered:
+        raise TemplateError(f"{where(env.get_template(name).filename or name)}: renders an empty line")
+    return rendered
 
 
 def _count(n: int, word: str) -> str:

@@ -81,7 +81,7 @@ def week_articles(config: Config, state: State, week: Week, now: datetime | None
 def fetch_limits(config: Config) -> Limits:
     """`fetch: {concurrency, timeout, per_host}` from sources.yaml over the defaults."""
     settings = {"concurrency": config.fetch.get("concurrency"), "deadline": config.fetch.get("timeout"),
-                "per_host": config.fetch.get("per_host")}
+                "per_host": config.fetch.get("per_host"), "fresh": config.fetch.get("fresh")}
     return replace(Limits(), **{key: value for key, value in settings.items() if value is not None})
 
 

@@ -265,10 +265,15 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(config_path: Path, week, port: int) -> None:
-    """Preview the issue in a browser; it rebuilds and reloads on every change.
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; 0.0.0.0 shows the preview to your local network.")
+def preview(config_path: Path, week, port: int, host: str) -> None:
+    """Preview the issue in a browser studio; it rebuilds and reloads on every change.
 
-    Previews never use up articles: they build with a copy of the state file.
+    Desktop, mobile, dark, plaintext and JSON views, the inbox line, the
+    warnings, and controls to drop, pin, move and rewrite trends and
+    bullets (written to edits/<week>.yaml). Previews never use up articles:
+    they build with a copy of the state file.
 
     \b
     Example:
@@ -277,11 +282,9 @@ def preview(config_path: Path, week, port: int) -> None:
     from .preview import serve
 
     _load(config_path)  # a bad config is an error line before anything starts
-    try:
-        serve(config_path, week, port,
-              ready=lambda bound: click.echo(f"previewing on http://127.0.0.1:{bound}/ (Ctrl-C stops)", err=True))
-    except OSError as exc:
-        raise DigestError(f"port {port}: cannot serve the preview ({exc.strerror or exc})") from None
+    shown = f"[{host}]" if ":" in host else host
+    serve(config_path, week, port, host=host,
+          ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True))
 
 
 @main.command()

@@ -170,7 +170,8 @@ def parse_edits(raw: Any, shown: str) -> Edits:
     if not isinstance(note, str):
         problems.append(f"{shown}: note: expected text")
         note = ""
-    trends = {str(k): TrendEdit(**check(v, TREND_FIELDS, f"trends.{k}")) for k, v in _mapping(raw, "trends", shown).items()}
+    trends = {str(k): TrendEdit(**check(v, TREND_FIELDS, f"trends.{k}"))
+              for k, v in _mapping(raw, "trends", shown).items()}
     bullets = {str(k): BulletEdit(**check(v, BULLET_FIELDS, f"bullets.{k}"))
                for k, v in _mapping(raw, "bullets", shown).items()}
     articles = _mapping(raw, "articles", shown)
@@ -312,14 +313,14 @@ def _edited_trends(trends: list[Trend], edits: dict[str, TrendEdit], done: list[
             done.append(f"renamed trend {trend.name!r} to {edit.name!r}")
             trend = replace(trend, name=edit.name, edited=trend.edited + ("renamed",))
         kept.append(trend)
+    pinned = {t.key for t in kept if edits.get(t.key, TrendEdit()).pin}
+    done += [f"pinned trend {t.name!r}" for t in kept if t.key in pinned]
+    # Pinned trends lead; places (`move:`) count in that order, the order the preview shows and its arrows swap.
+    kept = [replace(t, edited=t.edited + ("pinned",)) for t in kept if t.key in pinned] + \
+        [t for t in kept if t.key not in pinned]
     moves = {t.key: move for t in kept if (move := edits.get(t.key, TrendEdit()).move)}
     done += [f"moved trend {t.name!r} to place {moves[t.key]}" for t in kept if t.key in moves]
-    kept = _moved(kept, moves, lambda t: replace(t, edited=t.edited + ("moved",)))
-    pinned = [t for t in kept if edits.get(t.key, TrendEdit()).pin]
-    done += [f"pinned trend {t.name!r}" for t in pinned]
-    # Pinned trends lead, in the order the moves gave them; the rest follow in theirs.
-    return [replace(t, edited=t.edited + ("pinned",)) for t in pinned] + [t for t in kept if t.key not in
-                                                                          {p.key for p in pinned}]
+    return _moved(kept, moves, lambda t: replace(t, edited=t.edited + ("moved",)))
 
 
 def _moved(items: list[Any], moves: dict[str, int], mark: Any) -> list[Any]:

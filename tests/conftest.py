@@ -1,8 +1,11 @@
 """Shared fixtures: articles built in code, and a newsletter folder on disk."""
 from __future__ import annotations
 
+import contextlib
 import os
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,45 @@ def browser():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample_folder(tmp_path: Path) -> Path:
+    """A copy of the repository's sample newsletter, free to edit."""
+    import shutil
+
+    shutil.copy(ROOT / "sources.yaml", tmp_path)
+    shutil.copytree(ROOT / "sample", tmp_path / "sample")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+@contextlib.contextmanager
+def running_preview(config: Path, week: str = "2024-W46"):
+    """`digest preview` of `config` served on a free port in a thread; yields its base URL."""
+    from digest.preview import serve
+    from digest.week import Week
+
+    stop, bound = threading.Event(), []
+    thread = threading.Thread(target=serve, args=(config, Week.parse(week), 0, stop, bound.append), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not bound and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert bound, "the preview did not start"
+    try:
+        yield f"http://127.0.0.1:{bound[0]}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the preview did not stop"
+
+
+@pytest.fixture
+def preview(sample_folder: Path):
+    """The sample's week 2024-W46 in a running preview; yields (folder, base URL)."""
+    with running_preview(sample_folder / "sources.yaml") as url:
+        yield sample_folder, url

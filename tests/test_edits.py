@@ -115,7 +115,8 @@ def test_a_bad_edits_file_says_where(tmp_path):
     with pytest.raises(EditsError) as caught:
         load_edits(path)
     assert [line.split(": ", 1)[1] for line in caught.value.lines] == [
-        "trends.x.move: expected a place, 1 or more, got 0", "trends.x.colour: unknown edit (one of drop, pin, name, move)"]
+        "trends.x.move: expected a place, 1 or more, got 0",
+        "trends.x.colour: unknown edit (one of drop, pin, name, move)"]
     path.write_text("trends: {x: [\n")
     with pytest.raises(EditsError, match=r"2024-W17.yaml:2: "):
         load_edits(path)

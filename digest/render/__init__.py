@@ -30,9 +30,9 @@ class Rendered:
     eml: bytes
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = ()) -> Rendered:
+def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), preview: bool = False) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults."""
-    model = context(digest, template_dirs)
+    model = context(digest, template_dirs, preview)
     env = environment(template_dirs, html=True)
     html = compile_mjml(render(env, HTML_TEMPLATE, **model), template_files(env, HTML_TEMPLATE))
     links = References()

@@ -156,10 +156,12 @@ def check(config_path: Path) -> None:
     Example:
       digest check --config newsletter/sources.yaml
     """
+    from .edits import check_edits
     from .render import check_templates
 
     config = _load(config_path)
     check_templates([config.templates], config.newsletter)
+    check_edits(config.root)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 

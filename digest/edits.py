@@ -331,6 +331,18 @@ def _moved(items: list[Any], moves: dict[str, int], mark: Any) -> list[Any]:
     return rest
 
 
+def check_edits(root: Path) -> None:
+    """Read every edits file of the newsletter (`digest check`); EditsError lists the problems of all of them."""
+    problems: list[str] = []
+    for path in sorted((root / "edits").glob("*.yaml")):
+        try:
+            load_edits(path)
+        except EditsError as exc:
+            problems.extend(exc.lines)
+    if problems:
+        raise EditsError(problems)
+
+
 def edited_digest(draft: Digest, root: Path, warnings: list[str]) -> Digest:
     """The build's edits stage: the draft with `edits/<week>.yaml` applied; its warnings join the build's."""
     path = edits_path(root, draft.week)

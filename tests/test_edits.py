@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from factories import AGENTS, NOTE, make_digest
@@ -20,8 +19,6 @@ from digest.edits import (
     trend_key,
 )
 from digest.models import replace
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def keys(digest):
@@ -122,16 +119,12 @@ def test_a_bad_edits_file_says_where(tmp_path):
         load_edits(path)
 
 
-def test_a_build_applies_the_edits_and_digest_json_says_so(tmp_path):
-    import shutil
-
+def test_a_build_applies_the_edits_and_digest_json_says_so(sample_folder):
     from click.testing import CliRunner
 
     from digest.cli import main
 
-    for name in ("sample", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "sources.yaml", tmp_path)
+    tmp_path = sample_folder
     (tmp_path / "edits").mkdir()
     (tmp_path / "edits" / "2024-W46.yaml").write_text(
         "note: A word from the editor.\ntrends:\n  multimodal: {pin: true}\n  no-such: {drop: true}\n")
@@ -143,3 +136,23 @@ def test_a_build_applies_the_edits_and_digest_json_says_so(tmp_path):
     assert model["note"] == "A word from the editor." and "pinned trend 'Multimodal'" in model["edits"]
     assert "(pinned by the editor)" in result.stderr
     assert "2024-W46.yaml: trends.no-such: no such trend in this issue" in result.stderr  # a warning, exit 0
+
+
+def test_a_bad_edits_file_stops_the_build_and_check_names_it(sample_folder):
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    config = str(sample_folder / "sources.yaml")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--config", config, "--week", "2024-W46"]).exit_code == 0
+    before = (sample_folder / "output" / "2024-W46" / "digest.json").read_bytes()
+    (sample_folder / "edits").mkdir()
+    (sample_folder / "edits" / "2024-W46.yaml").write_text("trends:\n  multimodal: {pin: maybe}\n")
+    result = runner.invoke(main, ["build", "--config", config, "--week", "2024-W46"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith("2024-W46.yaml: trends.multimodal.pin: expected true or false\n")
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert (sample_folder / "output" / "2024-W46" / "digest.json").read_bytes() == before  # the issue stays
+    checked = runner.invoke(main, ["check", "--config", config])
+    assert checked.exit_code == 2 and "trends.multimodal.pin: expected true or false" in checked.stderr

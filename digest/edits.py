@@ -254,8 +254,9 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
     dropped = set(edits.drop_articles) & ids
     done += [f"dropped article {a.title!r}" for a in digest.articles if a.id in dropped]
     articles = [a for a in digest.articles if a.id not in dropped]
-    articles += [_added(a) for a in edits.add_articles if _added(a).id not in ids]
-    done += [f"added article {a.title!r}" for a in edits.add_articles]
+    added = {a.id: a for a in map(_added, edits.add_articles) if a.id not in ids}  # once, and not twice over
+    articles += added.values()
+    done += [f"added article {a.title!r}" for a in added.values()]
 
     bullet_keys = {b.key for t in digest.trends for b in t.bullets}
     for key in edits.bullets.keys() - bullet_keys:

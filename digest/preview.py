@@ -22,6 +22,7 @@ from .studio.routes import handler_for
 from .week import Week
 
 ANY_ADDRESS = {"0.0.0.0", "::", ""}
+WAKE_MS = 100  # the watcher's first wake-up, when the first build starts
 
 
 class Stopped(Exception):
@@ -54,7 +55,6 @@ def serve(config_path: Path, week: Week | None, port: int, stop: threading.Event
     try:
         if ready:
             ready(bound)
-        studio.rebuild()
         _watch(studio, stop)
     except (KeyboardInterrupt, Stopped):
         pass
@@ -72,6 +72,7 @@ def _watch(studio: Studio, stop: threading.Event) -> None:
     # watchfiles logs "KeyboardInterrupt caught, cancelling watch" on Ctrl-C: a stray line on the editor's terminal.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     ignore = watchfiles.DefaultFilter()
+    built = False
     while not stop.is_set():
         paths, relevant = studio.watched()
         restart = False
@@ -79,8 +80,17 @@ def _watch(studio: Studio, stop: threading.Event) -> None:
         def wanted(change: watchfiles.Change, path: str, relevant=relevant) -> bool:
             return ignore(change, path) and relevant(path)
 
-        for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False, watch_filter=wanted):
-            studio.on_change({Path(path) for _, path in changes})
+        # The first (empty) yield says the watcher is up; building only then means that no save made
+        # after the first build shows is missed. Later empty yields are just the timeout passing.
+        for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False, watch_filter=wanted,
+                                        yield_on_timeout=True, rust_timeout=WAKE_MS):
+            if not built:
+                built = True
+                studio.rebuild()
+            elif changes:
+                studio.on_change({Path(path) for _, path in changes})
+            else:
+                continue
             if studio.watched()[0] != paths:  # the config named a new folder: watch it too
                 restart = True
                 break

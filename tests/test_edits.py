@@ -7,6 +7,7 @@ import pytest
 from factories import AGENTS, NOTE, make_digest
 
 from digest.edits import (
+    AddedArticle,
     BulletEdit,
     Edits,
     EditsError,
@@ -77,6 +78,16 @@ def test_dropping_an_article_takes_its_citations_and_lone_bullets_with_it():
     cited = {c.article_id for t in digest.trends for b in t.bullets for c in b.sources}
     assert AGENTS.id not in cited and NOTE.id in cited
     assert len(digest.trends[0].bullets) == 1  # the bullet only the dropped article stated went too
+
+
+def test_an_added_article_joins_the_reading_list_once():
+    added = AddedArticle(title="Worth reading", url="https://example.org/good")
+    digest, _ = apply_edits(make_digest(), Edits(add_articles=(added, added), note="Hello."))
+    extra = [a for a in digest.articles if a.url == "https://example.org/good"]
+    assert len(extra) == 1 and extra[0].source == "Editor" and extra[0].title == "Worth reading"
+    assert "added article 'Worth reading'" in digest.edits and digest.note == "Hello."
+    again, _ = apply_edits(make_digest(), Edits(add_articles=(AddedArticle(title="Dup", url=AGENTS.url),)))
+    assert len(again.articles) == len(make_digest().articles)  # already in the issue: not twice
 
 
 def test_an_edit_whose_target_is_gone_is_one_warning():

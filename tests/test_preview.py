@@ -335,3 +335,45 @@ def test_host_is_where_it_listens(sample_folder):
         process.terminate()
         process.communicate(timeout=20)
     assert process.returncode == 0
+
+
+def test_each_control_writes_its_edit(preview):
+    folder, url = preview
+    settled(url)
+    headers = {"Content-Type": "application/json", "X-Digest-Token": token(url), "Origin": url}
+
+    def click(**edit) -> dict:
+        code, _, body = request(url, "POST", "/edit", json.dumps(edit).encode(), headers)
+        assert code == 200, body
+        return json.loads(get(url + "/draft/digest.json"))
+
+    model = json.loads(get(url + "/draft/digest.json"))
+    first, second = model["trends"][0]["key"], model["trends"][1]["key"]
+    model = click(kind="trend", action="down", key=first)
+    assert [t["key"] for t in model["trends"][:2]] == [second, first]
+    model = click(kind="trend", action="rename", key=first, text="Agents, pinned down")
+    assert model["trends"][1]["name"] == "Agents, pinned down" and model["trends"][1]["key"] == first
+    bullets = [b["key"] for b in model["trends"][0]["bullets"]]
+    model = click(kind="bullet", action="up", key=bullets[1])
+    assert [b["key"] for b in model["trends"][0]["bullets"][:2]] == [bullets[1], bullets[0]]
+    model = click(kind="bullet", action="text", key=bullets[2], text="Said better.")
+    assert model["trends"][0]["bullets"][2]["text"] == "Said better."
+    model = click(kind="note", text="Hello, readers.")
+    assert model["note"] == "Hello, readers." and "Hello, readers." in get(url + "/draft/digest.txt")
+    model = click(kind="trend", action="reset", key=first)  # its own edits go; the other trend keeps its place
+    assert [(t["key"], t["name"]) for t in model["trends"][:2]] == [(second, model["trends"][0]["name"]),
+                                                                     (first, "Agents and tool use")]
+    assert "name:" not in (folder / "edits" / "2024-W46.yaml").read_text()
+
+
+def test_a_config_error_is_not_hidden_by_a_later_template_save(preview):
+    folder, url = preview
+    first = settled(url)
+    config = folder / "sources.yaml"
+    config.write_text(config.read_text().replace("sources:", "sources: [", 1))
+    broken = wait_for(lambda: (s := status(url))["errors"] and s)
+    partial = folder / "templates" / "footer.txt.j2"
+    partial.write_text(partial.read_text() + "\n")
+    later = settled(url, broken["version"])
+    assert later["errors"] and later["version"] > first["version"]
+    assert any("sources.yaml" in line for line in later["errors"]), later["errors"]

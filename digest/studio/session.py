@@ -91,6 +91,8 @@ class Studio:
 
         with self.work:
             self._publish(building=True)
+            # Until a build succeeds again, the cached draft is stale: a template save must not hide this error.
+            self.draft = None
             try:
                 config = load_config(self.config_path)
                 self.config = config

@@ -249,8 +249,8 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
     """The issue as the editor wants it, and one warning per edit whose target is not in this draft."""
     digest, warnings, done = keyed(draft), [], []
     ids = {a.id for a in digest.articles}
-    for gone in [i for i in edits.drop_articles if i not in ids]:
-        warnings.append(f"{shown}: articles.drop: no article {gone!r} in this issue")
+    for missing in [i for i in edits.drop_articles if i not in ids]:
+        warnings.append(f"{shown}: articles.drop: no article {missing!r} in this issue")
     dropped = set(edits.drop_articles) & ids
     done += [f"dropped article {a.title!r}" for a in digest.articles if a.id in dropped]
     articles = [a for a in digest.articles if a.id not in dropped]
@@ -261,7 +261,8 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
     bullet_keys = {b.key for t in digest.trends for b in t.bullets}
     for key in edits.bullets.keys() - bullet_keys:
         warnings.append(f"{shown}: bullets.{key}: no such bullet in this issue (the edit waits in the file)")
-    for key in edits.trends.keys() - {t.key for t in digest.trends}:
+    trend_edits, gone = _resolved(edits.trends, [t.key for t in digest.trends], done)
+    for key in gone:
         warnings.append(f"{shown}: trends.{key}: no such trend in this issue (the edit waits in the file)")
 
     trends = []
@@ -272,9 +273,28 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
             continue
         trends.append(replace(trend, bullets=bullets, article_ids=tuple(i for i in trend.article_ids
                                                                         if i not in dropped)))
-    trends = _edited_trends(trends, edits.trends, done)
+    trends = _edited_trends(trends, trend_edits, done)
     return replace(digest, trends=tuple(trends), articles=tuple(articles), note=edits.note,
                    edits=tuple(done) + (("editor's note",) if edits.note else ())), warnings
+
+
+def _resolved(edits: dict[str, TrendEdit], keys: list[str], done: list[str]) -> tuple[dict[str, TrendEdit], list[str]]:
+    """Trend edits by the keys of this draft. A discovered story's name can gain or lose a word between
+    two builds ("Multimodal" → "Multimodal models"): an edit whose key is gone goes to the trend whose
+    key shares most of its words (at least half of them all), when no edit names that trend itself."""
+    resolved = {key: edit for key, edit in edits.items() if key in keys}
+    gone = []
+    for key in sorted(edits.keys() - set(keys)):
+        words = set(key.split("-"))
+        scored = [(len(words & set(k.split("-"))) / len(words | set(k.split("-"))), k) for k in keys
+                  if k not in resolved]
+        score, best = max(scored, default=(0.0, ""))
+        if score >= 0.5:
+            resolved[best] = edits[key]
+            done.append(f"trends.{key} taken as {best}: the trend's name changed")
+        else:
+            gone.append(key)
+    return resolved, gone
 
 
 def _added(added: AddedArticle) -> Article:

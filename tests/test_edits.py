@@ -90,6 +90,14 @@ def test_an_added_article_joins_the_reading_list_once():
     assert len(again.articles) == len(make_digest().articles)  # already in the issue: not twice
 
 
+def test_a_trend_edit_follows_a_story_whose_name_gained_a_word():
+    draft = make_digest()
+    renamed = replace(draft, trends=(replace(draft.trends[0], name="Agents, tools and tool use"), *draft.trends[1:]))
+    digest, warnings = apply_edits(renamed, Edits(trends={"agents-tool-use": TrendEdit(name="Agents")}))
+    assert digest.trends[0].name == "Agents" and warnings == []
+    assert "trends.agents-tool-use taken as agents-tools-tool-use: the trend's name changed" in digest.edits
+
+
 def test_an_edit_whose_target_is_gone_is_one_warning():
     edits = Edits(trends={"gone-trend": TrendEdit(pin=True)}, bullets={"deadbeef": BulletEdit(drop=True)},
                   drop_articles=("https://example.org/never",))

@@ -102,6 +102,15 @@ def test_head_answers_like_get_without_a_body(preview):
     assert request(url, "HEAD", "/nowhere")[0] == 404
 
 
+def test_a_page_under_another_name_gets_nothing(preview):
+    _, url = preview
+    settled(url)
+    for path in ("/", "/status.json", "/draft/digest.html"):  # DNS rebinding: the token and the draft stay home
+        assert request(url, "GET", path, headers={"Host": "evil.example:80"})[0] == 403
+    port = urlsplit(url).port
+    assert request(url, "GET", "/", headers={"Host": f"localhost:{port}"})[0] == 200
+
+
 def test_the_email_never_carries_the_controls():
     email = render_issue(make_digest()).html
     assert "data-trend" not in email and "data-bullet" not in email and "frame.js" not in email

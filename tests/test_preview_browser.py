@@ -5,6 +5,7 @@ Every wait has its deadline: the page's default timeout, and `expect`'s.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -24,6 +25,7 @@ def studio(preview, browser):
     page.goto(url + "/")
     frame = page.frame_locator("#frame")
     expect(frame.locator("html[data-controls=ready]")).to_have_count(1)
+    expect(frame.locator("[data-trend]").first).to_be_attached()  # the first build is in, not the empty page
     yield folder, url, page, frame
     page.close()
 
@@ -119,3 +121,14 @@ def test_the_views_and_the_inbox_line(studio):
     for path in ("/%2e%2e/sources.yaml", "/draft/..%2f..%2fsources.yaml", "/issues/2024-W46/..%2f..%2fsources.yaml"):
         response = page.goto(url + path)
         assert response is not None and response.status == 404, path
+
+
+def test_the_built_issues_are_listed_and_shown_without_controls(studio):
+    folder, _, page, frame = studio
+    main.main(["build", "--config", str(folder / "sources.yaml"), "--week", "2024-W46"], standalone_mode=False)
+    page.reload()
+    expect(page.locator("#issue option[value='2024-W46']")).to_have_count(1)
+    page.locator("#issue").select_option("2024-W46")
+    expect(page.locator("#frame")).to_have_attribute("src", re.compile(r"^/issues/2024-W46/digest\.html\?"))
+    expect(frame.locator("h2", has_text="Agents and tool use")).to_have_count(1)
+    assert frame.locator(".digest-controls").count() == 0  # the issue as sent: no controls

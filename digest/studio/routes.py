@@ -62,10 +62,16 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             token = self.headers.get("X-Digest-Token") or ""
             host = self.headers.get("Host") or ""
             origin = self.headers.get("Origin")
-            return (hmac.compare_digest(token, studio.token) and (allowed_hosts is None or host in allowed_hosts)
+            return (hmac.compare_digest(token, studio.token) and self._known_host()
                     and (origin is None or origin == f"http://{host}"))
 
+        def _known_host(self) -> bool:
+            # A page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own Host.
+            return allowed_hosts is None or (self.headers.get("Host") or "") in allowed_hosts
+
         def _answer(self, head: bool) -> None:
+            if not self._known_host():
+                return self._send(403, "forbidden: unknown Host\n", "text/plain", head)
             path = self.path.split("?", 1)[0]
             if path == "/events":
                 return self._events(head)

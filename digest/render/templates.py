@@ -34,6 +34,28 @@ def default_templates_dir() -> Path:
     return installed if installed.is_dir() else PACKAGE.parent / "templates"
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, each under its file and its source's checksum.
+
+    Every render makes a fresh environment so that it reads the editor's latest
+    files; without this it also compiled every partial again, most of a
+    preview's re-render. Jinja checks the checksum: a changed file compiles anew.
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self.store.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+
+
 def environment(template_dirs: Sequence[Path], *, html: bool) -> jinja2.Environment:
     """A fresh environment per render, so a preview always sees the editor's latest files."""
     defaults = jinja2.FileSystemLoader(str(default_templates_dir()))
@@ -48,6 +70,7 @@ def environment(template_dirs: Sequence[Path], *, html: bool) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED,
     )
     env.filters["day"] = day
     env.filters["span"] = date_span

@@ -1,6 +1,6 @@
 """Save-to-reload in `digest preview`, and how many feed requests the saves cost.
 
-    python bench/preview.py [--saves 20] [--newsletter DIR]
+    python bench/preview.py [--saves 20] [--newsletter DIR] [--browser /usr/bin/chromium]
 
 Runs `digest preview` on a copy of the sample newsletter (or of DIR, a folder
 with sources.yaml), with its feeds served from a local HTTP server that
@@ -8,7 +8,9 @@ counts every request. Each save changes a partial; the time is from the
 write to the moment the preview's event stream said so and the new draft was
 fetched with the change in it: what the studio page does to reload. The
 baseline, in the same run: saves of sources.yaml, which build again (collect,
-summarize, render) through the HTTP cache.
+summarize, render) through the HTTP cache. With --browser, the same saves
+are timed once more in Chromium (Playwright), up to the moment the studio's
+frame shows the change.
 
 Goals (issue 9): template-only save-to-reload median under 300 ms over 20
 saves, and 0 feed requests during those saves.
@@ -151,6 +153,29 @@ class Preview:
             if time.monotonic() > deadline:
                 raise SystemExit(f"error: {marker!r} never reached the page")
 
+    def in_browser(self, chromium: str, partial: Path, original: str, saves: int, pause: float) -> list[float]:
+        """Save-to-reload as the editor sees it: from the write to the change in the studio's frame."""
+        from playwright.sync_api import sync_playwright
+
+        times = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.set_default_timeout(DEADLINE * 1000)
+            page.goto(self.url + "/")
+            frame = page.frame_locator("#frame")
+            frame.locator("[data-trend]").first.wait_for(state="attached")
+            for i in range(saves):
+                marker = f"browser save {i} ·"
+                started = time.perf_counter()
+                partial.write_text(original.replace("You are receiving", f"{marker} You are receiving", 1),
+                                   encoding="utf-8")
+                frame.get_by_text(marker).wait_for(state="attached")
+                times.append(time.perf_counter() - started)
+                time.sleep(pause)
+            browser.close()
+        return times
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -168,6 +193,7 @@ def main() -> int:
                         help="a newsletter folder with sources.yaml (default: the repository's sample)")
     parser.add_argument("--week", default="2024-W46")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between saves (default 0.3)")
+    parser.add_argument("--browser", metavar="CHROMIUM", help="also time the saves in this Chromium (Playwright)")
     args = parser.parse_args()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Feeds)
@@ -188,6 +214,8 @@ def main() -> int:
                 text = original.replace("You are receiving", f"{marker} You are receiving", 1)
                 template_times.append(preview.save_to_reload(partial, text, marker))
                 time.sleep(args.pause)
+            browser_times = (preview.in_browser(args.browser, partial, original, args.saves, args.pause)
+                             if args.browser else [])
             during_templates = len(Feeds.requests) - first_build
             base = config.read_text(encoding="utf-8")
             config_times = []
@@ -207,6 +235,9 @@ def main() -> int:
     print(f"newsletter: {args.newsletter or 'the sample'}, {feeds} feed(s) served on {feeds_url}")
     print(f"template save → reload  median {median * 1000:6.0f} ms  (min {min(template_times) * 1000:.0f}, "
           f"max {max(template_times) * 1000:.0f}; {args.saves} saves; goal < 300 ms)")
+    if browser_times:
+        print(f"  in Chromium, to the frame  median {statistics.median(browser_times) * 1000:6.0f} ms  "
+              f"(min {min(browser_times) * 1000:.0f}, max {max(browser_times) * 1000:.0f})")
     print(f"config save → reload    median {baseline * 1000:6.0f} ms  (baseline, same run: builds again; "
           f"{args.config_saves} saves)")
     print(f"template-only / rebuild ratio {median / baseline:.2f}")

@@ -80,12 +80,30 @@ def running_preview(config: Path, week: str = "2024-W46"):
     while not bound and time.monotonic() < deadline:
         time.sleep(0.05)
     assert bound, "the preview did not start"
+    url = f"http://127.0.0.1:{bound[0]}"
     try:
-        yield f"http://127.0.0.1:{bound[0]}"
+        first_build(url)
+        yield url
     finally:
         stop.set()
         thread.join(timeout=10)
         assert not thread.is_alive(), "the preview did not stop"
+
+
+def first_build(url: str, seconds: float = 90.0) -> None:
+    """Wait (bounded) for the preview's first build: a second on the sample, far more on a busy CI machine."""
+    import json
+    import urllib.request
+
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never through a proxy
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with direct.open(url + "/status.json", timeout=10) as response:
+            status = json.load(response)
+        if status["version"] >= 1 and not status["building"]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the preview's first build took over {seconds:.0f} s")
 
 
 @pytest.fixture

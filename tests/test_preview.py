@@ -39,7 +39,7 @@ def status(url: str) -> dict:
     return json.loads(get(url + "/status.json"))
 
 
-def wait_for(check, seconds: float = 15.0):
+def wait_for(check, seconds: float = 30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = check()
@@ -49,7 +49,7 @@ def wait_for(check, seconds: float = 15.0):
     raise AssertionError("the preview did not change in time")
 
 
-def settled(url: str, after: int = 0, seconds: float = 20.0) -> dict:
+def settled(url: str, after: int = 0, seconds: float = 60.0) -> dict:
     """The status once a build or render after version `after` is done."""
     return wait_for(lambda: (s := status(url))["version"] > after and not s["building"] and s, seconds)
 
@@ -320,7 +320,7 @@ def test_stopping_removes_the_scratch_files_without_a_word(sample_folder, how):
         line = first_line(process)
         assert line.startswith("previewing on http://127.0.0.1:"), line
         url = line.split()[2].rstrip("/")
-        wait_for(lambda: not status(url)["building"], 30)
+        wait_for(lambda: (s := status(url))["version"] >= 1 and not s["building"], 90)
         assert [p.name[:15] for p in (sample_folder / "tmp").iterdir()] == ["digest-preview-"]
         process.send_signal(how)
         out, err = process.communicate(timeout=20)

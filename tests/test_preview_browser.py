@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from digest.cli import main
 
-WAIT = 15_000  # ms: a render is tens of milliseconds, a build about a second; CI machines are shared
+WAIT = 30_000  # ms: a render is tens of milliseconds, a build about a second; CI machines are shared and busy
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def studio_page(studio: Studio) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="digest-token" content="{studio.token}">
 <title>{html.escape(inbox["subject"] or "digest preview")}</title>
-<link rel="stylesheet" href="/studio.css">
+<link rel="stylesheet" href="/studio.css?s={studio.session}">
 </head><body>
 <header class="bar">
   <strong>digest preview</strong>
@@ -59,14 +59,14 @@ def studio_page(studio: Studio) -> str:
   </div>
 </main>
 <script id="initial" type="application/json">{initial}</script>
-<script src="/studio.js"></script>
+<script src="/studio.js?s={studio.session}"></script>
 </body></html>
 """
 
 
-def controls_script(page: str) -> str:
+def controls_script(page: str, session: str) -> str:
     """The draft as the frame shows it: the email, plus the script that adds the editor's controls."""
-    tag = '<link rel="stylesheet" href="/studio.css"><script src="/frame.js" defer></script>'
+    tag = f'<link rel="stylesheet" href="/studio.css?s={session}"><script src="/frame.js?s={session}" defer></script>'
     return page.replace("</head>", tag + "</head>", 1) if "</head>" in page else tag + page
 
 

@@ -22,6 +22,7 @@ ISSUE_RE = re.compile(r"\d{4}-W\d{2}")
 ISSUE_FILES = {"digest.html": "text/html", "digest.txt": "text/plain", "digest.json": "application/json"}
 STATIC = Path(__file__).parent / "static"
 ASSETS = {"/studio.js": "application/javascript", "/studio.css": "text/css", "/frame.js": "application/javascript"}
+ASSET_BYTES = {path: (STATIC / path.lstrip("/")).read_bytes() for path in ASSETS}
 MAX_BODY = 64 * 1024
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream
 
@@ -86,12 +87,12 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             if path in ("/", "/index.html"):
                 return studio_page(studio), "text/html"
             if path in ASSETS:
-                return (STATIC / path.lstrip("/")).read_bytes(), ASSETS[path]
+                return ASSET_BYTES[path], ASSETS[path]
             if path == "/status.json":
                 return dumps(studio.snapshot()), "application/json"
             if path == "/draft/digest.html":
                 html = view.html if view else "<!doctype html><title>digest preview</title><body></body>"
-                return controls_script(html), "text/html"
+                return controls_script(html, studio.session), "text/html"
             if path == "/draft/digest.txt":
                 return (view.text if view else ""), "text/plain"
             if path == "/draft/digest.json":
@@ -107,7 +108,10 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             self.send_response(code)
             self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
+            # The page's own script and styles are asked for with the session's id (page.py): the frame's
+            # reloads need not fetch them again. Everything else is the latest render, never a cached one.
+            cached = self.path.split("?", 1)[0] in ASSETS and "?s=" in self.path
+            self.send_header("Cache-Control", "private, max-age=86400" if cached else "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head:
@@ -125,7 +129,9 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             try:
                 while not getattr(self.server, "closing", False):
                     current = studio.wait(seen, HEARTBEAT)
-                    self.wfile.write(f"data: {current}\n\n".encode() if current != seen else b": still here\n\n")
+                    # The status rides on the event: the page redraws without asking for it again.
+                    message = f"data: {json.dumps(studio.snapshot())}\n\n" if current != seen else ": still here\n\n"
+                    self.wfile.write(message.encode())
                     self.wfile.flush()
                     seen = current
             except (BrokenPipeError, ConnectionResetError):

@@ -56,6 +56,7 @@ class Studio:
         self.config_path = config_path.resolve()
         self.week = week
         self.token = secrets.token_urlsafe(24)  # a POST without it did not come from our own page
+        self.session = secrets.token_hex(4)  # in the assets' URLs: a new preview, fresh copies
         self.scratch = Path(tempfile.mkdtemp(prefix="digest-preview-"))
         self.status = Status()
         self.view: View | None = None

@@ -74,8 +74,9 @@ frame.addEventListener("load", () => {
   frame.dataset.version = String(shownVersion);
 });
 
-async function refresh() {
-  const s = await (await fetch("/status.json", { cache: "no-store" })).json();
+async function refresh(event) {
+  // The event carries the status; the controls' answers come without one and ask for it.
+  const s = event && event.data ? JSON.parse(event.data) : await (await fetch("/status.json", { cache: "no-store" })).json();
   status = s;
   show(s);
   if (!s.building && !s.errors.length && s.version !== shownVersion) {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
@@ -41,13 +42,16 @@ def serve(config_path: Path, week: Week | None, port: int, stop: threading.Event
           ready: Callable[[int], None] | None = None, host: str = "127.0.0.1") -> None:
     """Serve the preview on `host`:`port` until `stop` is set, Ctrl-C or SIGTERM."""
     studio = Studio(config_path, week)
+    server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6}) \
+        if ":" in host else PreviewServer
     try:
-        server = PreviewServer((host, port), handler_for(studio, set()))
+        server = server_class((host, port), handler_for(studio, set()))
     except OSError as exc:
         studio.close()
         raise DigestError(f"{host}:{port}: cannot serve the preview ({exc.strerror or exc})") from None
     bound = server.server_address[1]
-    hosts = None if host in ANY_ADDRESS else {f"{host}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
+    shown = f"[{host}]" if ":" in host else host
+    hosts = None if host in ANY_ADDRESS else {f"{shown}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
     server.RequestHandlerClass = handler_for(studio, hosts)
     stop = stop or threading.Event()
     restore = _on_sigterm(stop)

@@ -162,8 +162,7 @@ class Studio:
                 status.warnings = warnings
             if message is not None:
                 status.message = message
-            if not building:
-                status.version += 1
+            status.version += 1  # "building…" is news for the page too; it reloads the frame only once done
             self.changed.notify_all()
 
     def watched(self) -> tuple[list[Path], Callable[[str], bool]]:

@@ -176,6 +176,7 @@ class Preview:
                 partial.write_text(original.replace("You are receiving", f"{marker} You are receiving", 1),
                                    encoding="utf-8")
                 frame.get_by_text(marker).wait_for(state="attached")
+                page.wait_for_function("() => window.loads.length > 0", polling=10)  # the marker shows before load
                 loaded = page.evaluate("() => window.loads[window.loads.length - 1]")
                 times.append(loaded / 1000 - started)
                 time.sleep(pause)

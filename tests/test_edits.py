@@ -175,3 +175,20 @@ def test_a_bad_edits_file_stops_the_build_and_check_names_it(sample_folder):
     assert (sample_folder / "output" / "2024-W46" / "digest.json").read_bytes() == before  # the issue stays
     checked = runner.invoke(main, ["check", "--config", config])
     assert checked.exit_code == 2 and "trends.multimodal.pin: expected true or false" in checked.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "", "[]", "42", "note: [1]", "trends: [a]", "trends: {x: 3}", "trends: {x: {move: true}}", "trends: {x: null}",
+    "bullets: {b: {text: 7}}", "articles: [1]", "articles: {drop: a}", "articles: {add: [{url: x}]}",
+    "articles: {add: [{title: t, extra: 1}]}", "articles: {add: {title: t}}", "trends: {1: {pin: true}}",
+    "note: !!binary aGk=", "{a: b}", "trends:\n  - pin", "\t", "---\n...\n", "? [a]\n: b",
+])
+def test_odd_edits_files_are_errors_or_edits_never_crashes(tmp_path, text):
+    path = tmp_path / "2024-W17.yaml"
+    path.write_text(text)
+    try:
+        edits = load_edits(path)
+    except EditsError as exc:
+        assert all(line.startswith(str(path)) for line in exc.lines), exc.lines
+    else:
+        assert isinstance(edits, Edits)

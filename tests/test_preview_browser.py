@@ -59,6 +59,8 @@ def test_drop_a_bullet_and_pin_a_trend_from_the_page(studio):
 
     frame.locator('[data-trend="multimodal"] .digest-controls [data-action=pin]').click()
     expect(frame.locator("[data-trend]").first).to_have_attribute("data-trend", "multimodal")
+    expect(frame.locator('[data-trend="multimodal"] .digest-controls [data-action=unpin]')).to_have_count(1)
+    expect(frame.locator('[data-trend="multimodal"]')).to_have_class(re.compile("digest-edited"))
 
     edits = yaml.safe_load((folder / "edits" / "2024-W46.yaml").read_text())
     assert edits == {"trends": {"multimodal": {"pin": True}}, "bullets": {key: {"drop": True}}}

@@ -51,8 +51,7 @@
     return copy.textContent.trim();
   }
 
-  async function markByText() {
-    const model = await (await fetch("/draft/digest.json", { cache: "no-store" })).json();
+  async function markByText(model) {
     const squash = (s) => s.replace(/\s+/g, " ").trim();
     const headings = [...document.querySelectorAll("h1, h2, h3")];
     const items = [...document.querySelectorAll("li, p")];
@@ -66,11 +65,21 @@
     }
   }
 
-  if (!document.querySelector("[data-trend], [data-bullet]")) await markByText();
+  const model = await (await fetch("/draft/digest.json", { cache: "no-store" })).json();
+  if (!document.querySelector("[data-trend], [data-bullet]")) await markByText(model);
+  // What the editor already changed: outlined, and a pinned trend offers "unpin".
+  const edited = new Map();
+  for (const trend of model.trends || []) {
+    edited.set(trend.key, trend.edited);
+    for (const bullet of trend.bullets) edited.set(bullet.key, bullet.edited);
+  }
   for (const h of document.querySelectorAll("[data-trend]")) {
     const key = h.dataset.trend;
-    const controls = bar("trend", key, [["▲", "Move up", "up"], ["▼", "Move down", "down"], ["pin", "Pin on top", "pin"],
+    const marks = edited.get(key) || [];
+    const pin = marks.includes("pinned") ? ["unpin", "Let it take its place again", "unpin"] : ["pin", "Pin on top", "pin"];
+    const controls = bar("trend", key, [["▲", "Move up", "up"], ["▼", "Move down", "down"], pin,
       ["drop", "Drop this trend", "drop"]]);
+    if (marks.length) h.classList.add("digest-edited");
     controls.append(button("undo", "Undo the editor's changes to this trend", { kind: "trend", key, action: "reset" }));
     const rename = document.createElement("button");
     rename.type = "button";
@@ -83,6 +92,7 @@
   }
   for (const li of document.querySelectorAll("[data-bullet]")) {
     const key = li.dataset.bullet;
+    if ((edited.get(key) || []).length) li.classList.add("digest-edited");
     const controls = bar("bullet", key, [["▲", "Move up", "up"], ["▼", "Move down", "down"], ["drop", "Drop this bullet", "drop"]]);
     const rewrite = document.createElement("button");
     rewrite.type = "button";

@@ -93,6 +93,8 @@ def test_rewrite_a_bullet_move_a_trend_and_write_a_note(studio):
     page.locator("#note textarea").fill("A short week, and a long read.")
     page.locator("#note .save-note").click()
     expect(frame.locator(".note")).to_contain_text("A short week, and a long read.")
+    page.reload()
+    expect(page.locator("#note textarea")).to_have_value("A short week, and a long read.")
     edits = yaml.safe_load((folder / "edits" / "2024-W46.yaml").read_text())
     assert edits["note"] == "A short week, and a long read."
     assert edits["bullets"][key] == {"text": "Agents call tools; the editor says so."}

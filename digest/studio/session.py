@@ -203,6 +203,7 @@ class Studio:
                 "message": status.message,
                 "inbox": view.inbox if view else None,
                 "week": self.week.label if self.week else None,
+                "note": self.shown.note if self.shown is not None else "",
                 "issues": self.issues(),
             }
 

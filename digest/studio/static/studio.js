@@ -39,6 +39,8 @@ function show(s) {
   const overlay = document.getElementById("overlay");
   overlay.hidden = !s.errors.length; // the frame stays as it was: the last good render underneath
   list(overlay.querySelector("ul"), s.errors);
+  const note = document.querySelector("#note textarea");
+  if (document.activeElement !== note) note.value = s.note || ""; // never under the editor's typing
   const message = document.getElementById("message");
   message.hidden = !s.message;
   message.textContent = s.message;

@@ -6,11 +6,27 @@ and returns them, so it can be tested, timed and reused alone.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "item"]
+URL_RE = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One configured source, as the collector reads it: a local folder/glob or a feed (URL or file)."""
+
+    name: str
+    kind: Literal["path", "feed"]
+    location: str  # absolute path, glob or URL
+    fulltext: str = "auto"  # auto | always | never: fetch the page behind a teaser
+
+    @property
+    def is_url(self) -> bool:
+        return bool(URL_RE.match(self.location))
 
 
 @dataclass(frozen=True, slots=True)

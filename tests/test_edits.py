@@ -192,3 +192,22 @@ def test_odd_edits_files_are_errors_or_edits_never_crashes(tmp_path, text):
         assert all(line.startswith(str(path)) for line in exc.lines), exc.lines
     else:
         assert isinstance(edits, Edits)
+
+
+def test_an_article_the_editor_added_does_not_make_a_rebuild_look_thinner(sample_folder):
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    config = str(sample_folder / "sources.yaml")
+    (sample_folder / "edits").mkdir()
+    (sample_folder / "edits" / "2024-W46.yaml").write_text(
+        "articles:\n  add: [{title: Worth reading, url: 'https://example.org/good', source: Editor}]\n")
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--config", config, "--week", "2024-W46"])
+    assert first.exit_code == 0, first.output
+    model = json.loads((sample_folder / "output" / "2024-W46" / "digest.json").read_text())
+    assert "https://example.org/good" in [a["id"] for a in model["articles"]]
+    again = runner.invoke(main, ["build", "--config", config, "--week", "2024-W46", "--strict"])
+    assert again.exit_code == 0, again.output  # the same articles as before: not thinner, no warning
+    assert "this build has" not in again.stderr

@@ -41,7 +41,7 @@ def test_editing_a_partial_updates_the_page_and_a_broken_one_overlays_the_last_r
     partial.write_text(original.replace("{{ trend.name }}", "{{ trend.name | shout }}"))
     overlay = page.locator("#overlay")
     expect(overlay).to_be_visible()
-    expect(overlay).to_contain_text("trend.mjml.j2:5: ")
+    expect(overlay).to_contain_text("trend.mjml.j2:8: ")  # the heading's line, under the comment
     expect(overlay).to_contain_text("shout")
     expect(frame.locator("h2", has_text="Agents and tool use (edited)")).to_have_count(1)  # still beneath
 

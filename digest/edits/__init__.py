@@ -20,7 +20,7 @@ edits again. An edit whose target is gone is one warning, never an error.
 """
 from __future__ import annotations
 
-from .apply import apply_edits, edited_digest
+from .apply import added_id, apply_edits, edited_digest
 from .file import (
     AddedArticle,
     BulletEdit,
@@ -36,6 +36,6 @@ from .file import (
 )
 from .keys import bullet_key, keyed, trend_key
 
-__all__ = ["AddedArticle", "BulletEdit", "Edits", "EditsError", "TrendEdit", "apply_edits", "bullet_key",
+__all__ = ["AddedArticle", "added_id", "BulletEdit", "Edits", "EditsError", "TrendEdit", "apply_edits", "bullet_key",
            "check_edits", "edited_digest", "edits_path", "keyed", "load_edits", "parse_edits", "save_edits",
            "to_yaml", "trend_key"]

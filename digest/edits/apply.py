@@ -62,9 +62,13 @@ def _resolved(edits: dict[str, TrendEdit], keys: list[str], done: list[str]) -> 
     return resolved, gone
 
 
+def added_id(added: AddedArticle) -> str:
+    """The id of an article the editor adds: its link, or its title for one without."""
+    return added.url or f"editor:{added.title}"
+
+
 def _added(added: AddedArticle) -> Article:
-    return Article(id=added.url or f"editor:{added.title}", title=added.title, source=added.source, blocks=(),
-                   url=added.url)
+    return Article(id=added_id(added), title=added.title, source=added.source, blocks=(), url=added.url)
 
 
 def _edited_bullets(trend: Trend, edits: dict[str, BulletEdit], dropped: set[str], done: list[str]) -> tuple[

@@ -133,16 +133,19 @@ class Studio:
             return self._failed_with(f"digest failed: {type(exc).__name__}: {exc}")
         self.shown = digest
         self.view = View(html=rendered.html, text=rendered.text, model=digest.to_dict(), inbox=_inbox(rendered.eml))
-        self._publish(errors=[], warnings=self._base_warnings + edit_warnings, message="")
+        # The render's own warnings too: an issue over the inbox budget, cut to fit, says so here as in a build.
+        self._publish(errors=[], warnings=self._base_warnings + edit_warnings + list(rendered.warnings), message="")
 
     def _scratch_config(self, config: Any) -> Any:
+        from ..state import copy_state
+
         state = self.scratch / "state.sqlite"
         if not self._state_copied:  # once: later builds keep the scratch state's HTTP cache
-            if config.state.exists():
-                shutil.copyfile(config.state, state)  # a copy: previews never use up articles
+            # A snapshot, not the file's bytes: previews never use up articles, nor wait for a build, nor hold one up.
+            copy_state(config.state, state)
             self._state_copied = True
         return replace(config, state=state, output=self.scratch / "output",
-                       fetch={**config.fetch, "fresh": FRESH_SECONDS})
+                       fetch=replace(config.fetch, fresh=FRESH_SECONDS))
 
     def _failed(self, exc: click.ClickException) -> None:
         lines = getattr(exc, "lines", None) or [exc.format_message()]

@@ -51,9 +51,6 @@ class Index:
     idf: dict[str, float]
     sizes: dict[str, int] = field(default_factory=dict)  # article id -> passages (headings out)
 
-    def phrase_articles(self, key: str) -> set[str]:
-        return {self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())}
-
     def phrase_topics(self, key: str) -> set[str]:
         """Articles that are about a phrase: they use it twice, or in a title or heading.
 
@@ -219,11 +216,6 @@ def _word(word: str) -> tuple[str, bool, bool, bool]:
     """(term, is a stopword, is a joiner, is an acronym) of one word, computed once."""
     stop = len(word) < 2 or is_stopword(word) or word.isdigit()
     return term(word), stop, word.lower() in _JOINERS, is_acronym(word)
-
-
-def _as_heading(passage: Passage, text: str) -> Passage:
-    return Passage(article_id=passage.article_id, text=text, kind="heading", section=passage.section,
-                   position=passage.position, block=passage.block)
 
 
 def _ngrams(words: list[str], infos: list[tuple[str, bool, bool, bool]], phrases: dict[str, str]) -> None:

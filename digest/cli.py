@@ -138,7 +138,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
-            _print_explanations(result.explanations)
+            _print_explanations(result.explanations, result.digest)
         summary = f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends"
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
@@ -161,14 +161,28 @@ def _progress(feeds: int):
         yield lambda fetched: bar.update(1)
 
 
-def _print_explanations(explanations) -> None:
+def _print_explanations(explanations, digest) -> None:
+    from .edits import bullet_key, trend_key
+
+    # Explanations speak of the draft; the editor's hand shows through the stable keys.
+    trends = {t.key: t for t in digest.trends}
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}", err=True)
+        trend = trends.get(trend_key(ex.trend))
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=True)
+        bullets = {b.key: b for b in trend.bullets} if trend else {}
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
-            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}", err=True)
+            bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
+            click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
+                       f"      sources: {'; '.join(sources)}", err=True)
+
+
+def _by_editor(item) -> str:
+    """" (pinned by the editor)", " (dropped by the editor)" or nothing."""
+    marks = ["dropped"] if item is None else [{"text": "rewritten"}.get(m, m) for m in item.edited]
+    return f" ({', '.join(marks)} by the editor)" if marks else ""
 
 
 @main.command()
@@ -180,6 +194,7 @@ def check(config_path: Path) -> None:
     Example:
       digest check --config newsletter/sources.yaml
     """
+    from .edits import check_edits
     from .render import check_templates
     from .send.advice import mail_warnings
 
@@ -188,6 +203,7 @@ def check(config_path: Path) -> None:
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)
+    check_edits(config.root)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 
@@ -440,10 +456,15 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(config_path: Path, week, port: int) -> None:
-    """Preview the issue in a browser; it rebuilds and reloads on every change.
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; 0.0.0.0 shows the preview to your local network.")
+def preview(config_path: Path, week, port: int, host: str) -> None:
+    """Preview the issue in a browser studio; it rebuilds and reloads on every change.
 
-    Previews never use up articles: they build with a copy of the state file.
+    Desktop, mobile, dark, plaintext and JSON views, the inbox line, the
+    warnings, and controls to drop, pin, move and rewrite trends and
+    bullets (written to edits/<week>.yaml). Previews never use up articles:
+    they build with a copy of the state file.
 
     \b
     Example:
@@ -452,11 +473,9 @@ def preview(config_path: Path, week, port: int) -> None:
     from .preview import serve
 
     _load(config_path)  # a bad config is an error line before anything starts
-    try:
-        serve(config_path, week, port,
-              ready=lambda bound: click.echo(f"previewing on http://127.0.0.1:{bound}/ (Ctrl-C stops)", err=True))
-    except OSError as exc:
-        raise DigestError(f"port {port}: cannot serve the preview ({exc.strerror or exc})") from None
+    shown = f"[{host}]" if ":" in host else host
+    serve(config_path, week, port, host=host,
+          ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True))
 
 
 @main.command()

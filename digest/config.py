@@ -98,6 +98,7 @@ class FetchConfig:
     concurrency: int = 32
     timeout: int = 45
     per_host: int = 0
+    fresh: float = 0.0  # seconds a stored feed is used unasked: set by `digest preview` alone, never by the YAML
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,13 +124,18 @@ def _progress(feeds: int):
 
 
 def _print_explanations(explanations) -> None:
+    """Why each trend, its name and its bullets: on stdout, before the folder's line."""
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}", err=True)
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}")
+        if ex.names:
+            click.echo("  name candidates:")
+        for name, score, why in ex.names:
+            click.echo(f"    {score:6.3f}  {name}: {why}")
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
-            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}", err=True)
+            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}")
 
 
 @main.command()

@@ -104,6 +104,21 @@ class Trend:
 
 
 @dataclass(frozen=True, slots=True)
+class Brief:
+    """A story of "Also this week": told by one source, or past `max_trends`.
+
+    Its title and best sentence, linked to the article that says it; `article_ids`
+    are all the articles of the story.
+    """
+
+    title: str
+    text: str
+    url: str | None
+    source: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceStats:
     """What one configured source gave this run (`stats.sources[]`)."""
 
@@ -134,6 +149,7 @@ class Digest:
     sources: tuple[SourceStats, ...] = ()
     warnings: tuple[str, ...] = ()
     newsletter: dict[str, Any] = field(default_factory=dict)
+    also: tuple[Brief, ...] = ()  # "Also this week": no story the editor follows vanishes
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON model of the issue: plain, stable, sorted where unordered."""
@@ -144,6 +160,8 @@ class Digest:
             "end": self.end.isoformat(),
             "newsletter": self.newsletter,
             "trends": [_trend_dict(trend) for trend in self.trends],
+            "also": [{"title": b.title, "text": b.text, "url": b.url, "source": b.source,
+                      "articles": list(b.article_ids)} for b in self.also],
             "articles": [_article_dict(article) for article in self.articles],
             "warnings": list(self.warnings),
             "stats": {

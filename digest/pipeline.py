@@ -89,7 +89,7 @@ def summarize(config: Config, articles: list[Article], state: State, week: Week)
         max_trends=config.max_trends,
         bullets=config.bullets,
         weights=config.summarizer,
-        history=state.trend_history(before=week.label),
+        history=state.story_history(before=week.label),
         seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
     )
@@ -108,6 +108,7 @@ def make_digest(config: Config, week: Week, articles: list[Article], summary: We
         sources=tuple(replace(s, used=used[s.name]) for s in stats),
         warnings=tuple(warnings),
         newsletter=dict(config.newsletter),
+        also=tuple(summary.also),
     )
 
 
@@ -135,5 +136,6 @@ def remember(state: State, week: Week, articles: list[Article], summary: WeekSum
     """Only once the issue is on disk: a failed build must not use up articles."""
     state.assign(week.label, [a.id for a in articles])
     state.store_prints(week.label, [(a.id, fingerprint(a)) for a in articles])
-    state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends])
+    state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends],
+                        summary.signatures)
     state.record_phrases(week.label, summary.phrases)

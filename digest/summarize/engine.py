@@ -147,7 +147,8 @@ def summarize_week(
         signatures[id(trend)] = terms
     configured_part = [t for t in trends if t[0].configured]
     discovered_part = sorted((t for t in trends if not t[0].configured),
-                             key=lambda t: (-_spread(index, t[0]), -MOMENTUM_ORDER[t[0].momentum], t[0].name))
+                             key=lambda t: (*(-n for n in _spread(index, t[0])), -MOMENTUM_ORDER[t[0].momentum],
+                                            t[0].name))
     kept = (configured_part + discovered_part)[:max_trends]
     shown = {id(t[0]) for t in kept}
     past_cap = [_past_cap(index, t[0]) for t in discovered_part if id(t[0]) not in shown]
@@ -157,13 +158,15 @@ def summarize_week(
 
 
 def _story_name(index: Index, story: Story, candidates: list[NameCandidate]) -> tuple[str, str]:
-    """The best candidate name, or the headline of the story's first article when none can be one."""
+    """The best candidate name; else a roundup's heading for the story, or its first article's headline."""
     for candidate in candidates:
         if candidate.score > 0:
             key = " ".join(content_terms(candidate.name.split(" (")[0]))
             return candidate.name, key if key in index.phrase_entries else _phrase_key(index, key)
-    title = index.articles[story.articles[0]].title
-    return title, ""
+    labels = [unit.part for unit in story.units if unit.part and len(unit.part.split()) <= 4]
+    if labels:  # a roundup's own heading for it: "Memory Upgrade"
+        return min(labels, key=lambda label: (len(label.split()), label)), ""
+    return index.articles[story.articles[0]].title, ""
 
 
 def _phrase_key(index: Index, key: str) -> str:
@@ -209,10 +212,10 @@ def _topic(draft: Draft, share: float) -> frozenset[str]:
 MOMENTUM_ORDER = {"rising": 3, "new": 2, "steady": 1, "fading": 0}
 
 
-def _spread(index: Index, trend: Trend) -> int:
-    """How many sources a trend spans (articles when all come from one source)."""
+def _spread(index: Index, trend: Trend) -> tuple[int, int]:
+    """How many sources a trend spans, then how many articles (a folder of notes is one source)."""
     sources = {s for a in trend.article_ids for s in index.articles[a].sources}
-    return len(sources) if len(sources) > 1 else len(trend.article_ids) and 1
+    return len(sources), len(trend.article_ids)
 
 
 def _focus_on_name(index: Index, draft: Draft, name_key: str) -> None:

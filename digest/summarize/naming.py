@@ -18,11 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .index import Index
-from .text import term, tokens
+from .text import specificity, term, tokens
 from .trends import phrase_specificity, surface, written
 
 POOL = 80        # phrases looked at: the ones most of the story's articles use
 LONGER = 0.6     # a longer name holding the best one wins at this share of its score
+LONE_SPECIFIC = 0.3  # a one-word name is rarer in English than this: "Chile", "Haiti", never "Group"
+TOPIC_SPECIFIC = 0.75  # ... or this rare, and a heading in two articles: "Multimodality", not "Crash"
 CHECKED = 20     # of those, the best few get the closer look (spelling, case, company)
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight weekend "
@@ -43,6 +45,7 @@ class NameCandidate:
     name: str
     score: float
     why: str
+    proper: bool = False  # capitalised within sentences: a name of a person, place, event or thing
 
 
 def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set[str] = frozenset(),
@@ -74,18 +77,22 @@ def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set
         week = len(index.phrase_articles(key)) or 1
         own = len(used[key]) / week
         size = len(key.split())
-        score = share * own * phrase_specificity(key) * (1 + 0.35 * (size - 1)) * (1 + 0.3 * len(titled[key]) / n)
+        # Headlines weigh most: an editor's heading echoes them. Specificity weighs less than in
+        # discovery, so "Chile" (a common word in English text) can still name the Chile story.
+        specific = phrase_specificity(key) ** 0.5
+        score = share * own * specific * (1 + 0.35 * (size - 1)) * (1 + len(titled[key]) / n)
         score /= 1 + evergreen * seen.get(key, 0)
         why = (f"in {len(used[key])} of {n} articles, {own:.0%} of its week's use here, "
-               f"specific {phrase_specificity(key):.2f}, {len(titled[key])} in headings")
+               f"specific {specific:.2f}, in {len(titled[key])} headlines or headings")
         rough.append((score, key, why))
     rough.sort(key=lambda r: (-r[0], r[1]))
-    passages = [index.entries[i].passage.text for i in entries if index.entries[i].passage.kind != "heading"]
-    verbs = verbish(passages)
+    prose = [i for i in entries if index.entries[i].passage.kind != "heading"]
+    verbs = verbish([index.entries[i].passage.text for i in prose])
     candidates = []
     for score, key, why in rough[:CHECKED]:
         name = surface(index, key)
-        name, verdict, bonus = _judge(index, key, name, [t for t in passages if _has(t, name)], verbs)
+        texts = [index.entries[i].passage.text for i in prose if key in index.entries[i].phrases]
+        name, verdict, bonus = _judge(index, key, name, texts, verbs, len(titled[key]) >= 2)
         if not verdict and set(key.split()) <= backdrop:
             verdict = "the subject of the whole issue"
         if verdict:
@@ -94,7 +101,7 @@ def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set
             candidates.append(NameCandidate(name, 0.0, "an earlier trend has this name"))
         else:
             candidates.append(NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if bonus > 1
-                                                                                   else "")))
+                                                                                   else ""), bonus > 1))
     candidates.sort(key=lambda c: (-c.score, c.name))
     return _longer_first(candidates)
 
@@ -108,15 +115,12 @@ def _longer_first(candidates: list[NameCandidate]) -> list[NameCandidate]:
     held = set(best.name.lower().split())
     for candidate in candidates[1:]:
         words = set(candidate.name.lower().split())
-        if held < words and len(words) <= 4 and candidate.score >= LONGER * best.score:
+        if held < words and len(words) <= 4 and candidate.score >= LONGER * best.score \
+                and (candidate.proper or not best.proper):  # not "Frigate HMS Cornwall" for "HMS Cornwall"
             winner = NameCandidate(candidate.name, candidate.score,
-                                   candidate.why + f", and holds {best.name!r}, which scores more")
+                                   candidate.why + f", and holds {best.name!r}, which scores more", candidate.proper)
             return [winner] + [c for c in candidates if c is not candidate]
     return candidates
-
-
-def _has(text: str, name: str) -> bool:
-    return re.search(written(name.split(" (")[0]), text, re.IGNORECASE) is not None
 
 
 def verbish(texts: Sequence[str]) -> frozenset[str]:
@@ -128,9 +132,12 @@ def verbish(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(term(m.group(1)) for text in texts for m in _VERB_AFTER_RE.finditer(text))
 
 
-def _judge(index: Index, key: str, name: str, texts: list[str], verbs: frozenset[str] = frozenset()
-           ) -> tuple[str, str, float]:
-    """(name as it will read, why it can never be a name or '', bonus for a proper name)."""
+def _judge(index: Index, key: str, name: str, texts: list[str], verbs: frozenset[str] = frozenset(),
+           headed: bool = False) -> tuple[str, str, float]:
+    """(name as it will read, why it can never be a name or '', bonus for a proper name).
+
+    `headed`: two or more articles use the phrase as a heading or an item's label.
+    """
     words = name.split()
     if any(w.lower().strip(".,") in _DATES for w in words) or all(not c.isalpha() for c in name):
         return name, "a weekday, month or date", 1.0
@@ -142,16 +149,16 @@ def _judge(index: Index, key: str, name: str, texts: list[str], verbs: frozenset
     proper = capitalised > 0 and capitalised >= 4 * lower
     if proper:
         name = written_form  # "Kessling Chess Championship", "Ilsa Marnoff", however a headline wrote it
-    elif lower and not capitalised:
-        name = " ".join([words[0][:1].upper() + words[0][1:]]
-                        + [w if w.isupper() or any(c.isupper() for c in w[1:]) else w.lower() for w in words[1:]])
     words = name.split()
     if len(words) > 1 and not proper and (any(term(w) in verbs for w in tokens(name)[:-1])
                                           or words[-1].lower().endswith("ly")):
         return name, "a clause, not a noun phrase", 1.0
     if len(words) == 1:
-        if not proper and not name.isupper():
-            return name, "a lone common word", 1.0
+        rare = specificity(term(name))
+        # A rare word that writers put in their headings is a topic: "Multimodality", "Quantization".
+        topic = headed and rare >= TOPIC_SPECIFIC
+        if (not proper and not name.isupper() and not topic) or rare < LONE_SPECIFIC:
+            return name, "a lone common word", 1.0  # "Crash", and "Group" however it is written
         if followed * 2 > capitalised + lower:
             return name, "part of a longer name (a first name, or half of one)", 1.0
     name = _with_acronym(index, key, name, texts)

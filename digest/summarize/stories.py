@@ -6,30 +6,31 @@ inference"). Every unit is a tf-idf vector; each links to its nearest
 neighbours by cosine similarity, and Leiden with the constant Potts model
 cuts that graph into communities whose members are, on average, at least
 `story_similarity` alike. The week decides how many stories there are; no
-count is given. Neighbours are found through an inverted index of each
-unit's strongest terms, never by comparing every pair, so a week of
-thousands of articles stays fast and small.
+count is given. Neighbours are found through each term's strongest units,
+never by comparing every pair, so a week of thousands of articles stays
+fast and small.
 """
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .index import Index
-from .text import split_label, term, tokens
+from .text import split_label, term
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 NEIGHBOURS = 10          # edges kept per unit: enough to hold a story of any size together
-CANDIDATES = 40          # units per unit whose exact similarity is computed
-TERMS_PER_UNIT = 24      # a unit looks for neighbours through its strongest terms ...
-POSTINGS_PER_TERM = 64   # ... among the units that use each of them most
+POSTINGS_PER_TERM = 64   # a term links a unit to the units that use it most, this many
+CELLS = 4_000_000        # similarities held at once (32 MB): memory stays small at any size
 MIN_PARTS = 3            # a roundup has at least this many sections or labelled items
 NAME_WEIGHT = 2.0
+_NAME_RE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z][a-z'’]*")  # after a lower-case word: not a sentence's start
 TITLE_WEIGHT = 2.0       # a headline says what the article is about
 
 
@@ -120,9 +121,11 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
     from scipy.sparse import csr_matrix
 
     columns: dict[str, int] = {}
-    rows, cols, counts = [], [], []
+    phrase_ok: dict[str, bool] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    counts: list[float] = []
     for row, unit in enumerate(units):
-        tf: dict[str, float] = defaultdict(float)
         for i in unit.entries:
             entry = index.entries[i]
             weight = TITLE_WEIGHT if entry.passage.kind == "heading" and entry.passage.block < 0 else 1.0
@@ -130,15 +133,20 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
             for t, v in entry.vector.items():
                 if t not in exclude:
                     # The entry holds tf x idf: back to counts. Names tell stories apart best.
-                    tf[t] += weight * v / index.idf[t] * (NAME_WEIGHT if t in names else 1.0)
+                    rows.append(row)
+                    cols.append(columns.setdefault(t, len(columns)))
+                    counts.append(weight * v / index.idf[t] * (NAME_WEIGHT if t in names else 1.0))
             for key in entry.phrases:
-                if " " in key and not set(key.split()) <= exclude:
-                    tf[key] += weight
-        for key, count in tf.items():
-            rows.append(row)
-            cols.append(columns.setdefault(key, len(columns)))
-            counts.append(count)
+                ok = phrase_ok.get(key)
+                if ok is None:
+                    ok = phrase_ok[key] = " " in key and not set(key.split()) <= exclude
+                if ok:
+                    rows.append(row)
+                    cols.append(columns.setdefault(key, len(columns)))
+                    counts.append(weight)
+    # Repeated (row, column) pairs add up: a unit's counts over its passages.
     matrix = csr_matrix((np.array(counts, dtype=np.float64), (rows, cols)), shape=(len(units), len(columns)))
+    matrix.sum_duplicates()
     df = np.bincount(matrix.indices, minlength=len(columns))
     idf = np.log((1 + len(units)) / (1 + df)) + 1.0
     matrix.data = (1.0 + np.log(np.maximum(matrix.data, 1e-9))).clip(min=0.1) * idf[matrix.indices]
@@ -149,9 +157,7 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
 
 def _names(text: str) -> frozenset[str]:
     """Terms of the words capitalised within a sentence: names of people, places, things."""
-    found = tokens(text)
-    return frozenset(term(w) for before, w in zip(found, found[1:], strict=False)
-                     if w[:1].isupper() and not w.isupper() and not before.endswith((".", ":")))
+    return frozenset(term(w) for w in _NAME_RE.findall(text))
 
 
 def _top_per_row(matrix: csr_matrix, keep: int) -> csr_matrix:
@@ -169,31 +175,30 @@ def _top_per_row(matrix: csr_matrix, keep: int) -> csr_matrix:
 def similarity_graph(matrix: csr_matrix) -> csr_matrix:
     """Each unit's nearest neighbours by cosine, as a symmetric sparse graph.
 
-    Candidates are the units that share one of a unit's strongest terms, and
-    for each term only the units that use it most (a word in every article
-    finds nobody in particular): linear in the week, not quadratic.
-    Candidates' similarities are then computed exactly.
+    Approximate, so that it is linear in the week and never n x n: each term
+    counts only among the `POSTINGS_PER_TERM` units that use it most. A rare
+    term (a name, a place) counts in full; a term that hundreds of articles
+    use adds little to any one pair and is cut off there.
     """
     import numpy as np
     from scipy.sparse import coo_matrix
 
     n = matrix.shape[0]
-    query = _top_per_row(matrix, TERMS_PER_UNIT)
-    postings = _top_per_row(matrix.T.tocsr(), POSTINGS_PER_TERM).T.tocsr()
+    postings = _top_per_row(matrix.T.tocsr(), POSTINGS_PER_TERM)  # term -> the units that use it most
     src, dst, sim = [], [], []
-    step = 2000
-    for start in range(0, n, step):
-        rough = _top_per_row((query[start:start + step] @ postings.T).tocsr(), CANDIDATES + 1).tocoo()
-        rows, cols = rough.row + start, rough.col
-        keep = rows != cols
-        rows, cols = rows[keep], cols[keep]
-        exact = np.asarray(matrix[rows].multiply(matrix[cols]).sum(axis=1)).ravel()
-        src.append(rows)
-        dst.append(cols)
-        sim.append(exact)
+    chunk = max(16, CELLS // max(n, 1))  # rows compared at once, as a dense block of at most CELLS
+    k = min(NEIGHBOURS + 1, n)
+    for start in range(0, n, chunk):
+        block = (matrix[start:start + chunk] @ postings).toarray()
+        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0  # not its own neighbour
+        cols = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        rows = np.repeat(np.arange(block.shape[0]), k)
+        values = block[rows, cols.ravel()]
+        keep = values > 0
+        src.append(rows[keep] + start)
+        dst.append(cols.ravel()[keep])
+        sim.append(values[keep])
     rows, cols, sims = np.concatenate(src), np.concatenate(dst), np.concatenate(sim)
-    keep = sims > 0
-    rows, cols, sims = rows[keep], cols[keep], sims[keep]
     graph = _top_per_row(coo_matrix((sims, (rows, cols)), shape=(n, n)).tocsr(), NEIGHBOURS)
     return graph.maximum(graph.T).tocsr()
 

@@ -19,6 +19,7 @@ from .index import Index, keyword_seq, matches
 from .text import content_terms, generic, specificity
 
 MAX_CANDIDATES = 300
+SURFACE_SAMPLE = 60  # uses of a phrase read to learn how it is written: enough, at any size of week
 
 
 @dataclass(slots=True)
@@ -163,7 +164,7 @@ def surface(index: Index, key: str, lower: bool = False) -> str:
     spelled: dict[str, str] = {}
     midsentence: dict[str, list[bool]] = {}  # form -> capitalised?, where a sentence does not start
     prose: set[str] = set()  # forms spelled as a sentence has them, not as a Title Case heading
-    for i in index.phrase_entries.get(key, ()):
+    for i in index.phrase_entries.get(key, ())[:SURFACE_SAMPLE]:
         form = index.entries[i].phrases.get(key)
         if form:
             forms[form.lower()] += 1

@@ -102,7 +102,8 @@ def multidoc(data: Path, seeds: int, names: bool) -> int:
     events = sorted(set(labels.values()))
     mixes = [(len(events), 0)] + [(k, seed) for k in (8, 6) for seed in range(1, seeds + 1)]
     rows = []
-    print(f"{'mix':>9} | {'digest: purity recall split trends  s':>38} | {'k-means (true k): purity recall split  s':>41}")
+    print(f"{'mix':>9} | {'digest: purity recall split trends  s':>38} | "
+          f"{'k-means (true k): purity recall split  s':>41}")
     for k, seed in mixes:
         chosen = sorted(random.Random(seed).sample(events, k)) if k < len(events) else events
         week = [a for a in everything if labels[a.id] in chosen]

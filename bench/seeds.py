@@ -57,7 +57,8 @@ def coverage(digest) -> int:
                     best = (trend, cited)
         if best:
             told += 1
-            print(f"- {topic}: '{best[0].name}' cites {', '.join(sorted(best[1] & seeds))} of {', '.join(sorted(seeds))}")
+            cited = ", ".join(sorted(best[1] & seeds))
+            print(f"- {topic}: '{best[0].name}' cites {cited} of {', '.join(sorted(seeds))}")
         else:
             print(f"- {topic}: MISSING (no trend cites two of {', '.join(sorted(seeds))} saying it)")
     print(f"\n{told} of {len(TOPICS)} topics have a trend citing two or more of their seeds")

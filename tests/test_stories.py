@@ -193,3 +193,14 @@ def test_explain_prints_candidate_names_as_written_on_stdout(newsletter):
     assert "name candidates:" in result.stdout and "Ilsa Marnoff: in 3 of 3 articles" in result.stdout
     assert "never a name: a lone common word" in result.stdout
     assert "name candidates" not in result.stderr
+
+
+def test_the_state_remembers_each_trend_with_its_terms():
+    from digest.state import State
+
+    with State(":memory:") as state:
+        state.record_trends("2024-W16", [("velmora bridg", "Velmora bridge", 3)], {"velmora bridg": {"velmora": 0.8}})
+        state.record_trends("2024-W17", [("kessl", "Kessling", 2)])
+        assert state.story_history(before="2024-W18") == [{"kessl": (2, {})},
+                                                           {"velmora bridg": (3, {"velmora": 0.8})}]
+        assert state.trend_history(before="2024-W18") == [{"kessl": 2}, {"velmora bridg": 3}]

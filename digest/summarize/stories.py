@@ -125,6 +125,8 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
     rows: list[int] = []
     cols: list[int] = []
     counts: list[float] = []
+    column, idf = columns.setdefault, index.idf  # the hot loop of grouping: names bound once
+    add_row, add_col, add_count = rows.append, cols.append, counts.append
     for row, unit in enumerate(units):
         for i in unit.entries:
             entry = index.entries[i]
@@ -133,17 +135,17 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
             for t, v in entry.vector.items():
                 if t not in exclude:
                     # The entry holds tf x idf: back to counts. Names tell stories apart best.
-                    rows.append(row)
-                    cols.append(columns.setdefault(t, len(columns)))
-                    counts.append(weight * v / index.idf[t] * (NAME_WEIGHT if t in names else 1.0))
+                    add_row(row)
+                    add_col(column(t, len(columns)))
+                    add_count(weight * v / idf[t] * (NAME_WEIGHT if t in names else 1.0))
             for key in entry.phrases:
                 ok = phrase_ok.get(key)
                 if ok is None:
                     ok = phrase_ok[key] = " " in key and not set(key.split()) <= exclude
                 if ok:
-                    rows.append(row)
-                    cols.append(columns.setdefault(key, len(columns)))
-                    counts.append(weight)
+                    add_row(row)
+                    add_col(column(key, len(columns)))
+                    add_count(weight)
     # Repeated (row, column) pairs add up: a unit's counts over its passages.
     matrix = csr_matrix((np.array(counts, dtype=np.float64), (rows, cols)), shape=(len(units), len(columns)))
     matrix.sum_duplicates()

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 NEIGHBOURS = 10          # edges kept per unit: enough to hold a story of any size together
 POSTINGS_PER_TERM = 64   # a term links a unit to the units that use it most, this many
-CELLS = 4_000_000        # similarities held at once (32 MB): memory stays small at any size
+QUERY_TERMS = 48         # past EXACT_UP_TO units, a unit meets others through its strongest terms only
+EXACT_UP_TO = 2000
+CHUNK = 1000             # units compared at once: memory stays small at any size
 MIN_PARTS = 3            # a roundup has at least this many sections or labelled items
 NAME_WEIGHT = 2.0
 _NAME_RE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z][a-z'’]*")  # after a lower-case word: not a sentence's start
@@ -178,28 +180,25 @@ def similarity_graph(matrix: csr_matrix) -> csr_matrix:
     """Each unit's nearest neighbours by cosine, as a symmetric sparse graph.
 
     Approximate, so that it is linear in the week and never n x n: each term
-    counts only among the `POSTINGS_PER_TERM` units that use it most. A rare
-    term (a name, a place) counts in full; a term that hundreds of articles
-    use adds little to any one pair and is cut off there.
+    counts only among the `POSTINGS_PER_TERM` units that use it most (a rare
+    term, a name or a place, counts in full; a term that hundreds of articles
+    use adds little to any one pair), and in a large week a unit is compared
+    through its `QUERY_TERMS` strongest terms, which carry most of its weight.
     """
     import numpy as np
     from scipy.sparse import coo_matrix
 
     n = matrix.shape[0]
     postings = _top_per_row(matrix.T.tocsr(), POSTINGS_PER_TERM)  # term -> the units that use it most
+    query = _top_per_row(matrix, QUERY_TERMS) if n > EXACT_UP_TO else matrix
     src, dst, sim = [], [], []
-    chunk = max(16, CELLS // max(n, 1))  # rows compared at once, as a dense block of at most CELLS
-    k = min(NEIGHBOURS + 1, n)
-    for start in range(0, n, chunk):
-        block = (matrix[start:start + chunk] @ postings).toarray()
-        block[np.arange(block.shape[0]), np.arange(start, start + block.shape[0])] = 0.0  # not its own neighbour
-        cols = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(block.shape[0]), k)
-        values = block[rows, cols.ravel()]
-        keep = values > 0
-        src.append(rows[keep] + start)
-        dst.append(cols.ravel()[keep])
-        sim.append(values[keep])
+    for start in range(0, n, CHUNK):
+        nearest = _top_per_row((query[start:start + CHUNK] @ postings).tocsr(), NEIGHBOURS + 1).tocoo()
+        rows, cols = nearest.row + start, nearest.col
+        keep = (rows != cols) & (nearest.data > 0)
+        src.append(rows[keep])
+        dst.append(cols[keep])
+        sim.append(nearest.data[keep])
     rows, cols, sims = np.concatenate(src), np.concatenate(dst), np.concatenate(sim)
     graph = _top_per_row(coo_matrix((sims, (rows, cols)), shape=(n, n)).tocsr(), NEIGHBOURS)
     return graph.maximum(graph.T).tocsr()
@@ -221,7 +220,9 @@ def communities(graph: csr_matrix, resolution: float, seed: int = 7) -> list[int
     g = igraph.Graph(n=n, edges=list(zip(upper.row[keep].tolist(), upper.col[keep].tolist(), strict=True)))
     g.es["weight"] = upper.data[keep].tolist()
     partition = leidenalg.find_partition(g, leidenalg.CPMVertexPartition, weights="weight",
-                                         resolution_parameter=resolution, seed=seed, n_iterations=-1)
+                                         resolution_parameter=resolution, seed=seed,
+                                         # till nothing moves in a usual week; in a huge one, Leiden's two rounds
+                                         n_iterations=-1 if n <= EXACT_UP_TO else 2)
     return list(partition.membership)
 
 

@@ -63,7 +63,7 @@ def rss2email(r2e: str, urls: list[str]) -> tuple[float, float]:
 
 
 def ours(config: Path, runs: int) -> list[dict]:
-    from digest.collect import collect, summary
+    from digest.collect import read_sources, summary
     from digest.config import load_config
     from digest.state import State
     from digest.week import Week
@@ -75,7 +75,8 @@ def ours(config: Path, runs: int) -> list[dict]:
     with State(config.parent / "state.sqlite") as state, tree:
         for _ in range(runs):
             started = time.perf_counter()
-            collection = collect(loaded, state, since=week.start - timedelta(days=1))  # as build() does
+            # as build() does
+            collection = read_sources(loaded.sources, loaded.root, state, since=week.start - timedelta(days=1))
             results.append({"seconds": time.perf_counter() - started, "articles": len(collection.articles),
                             "summary": summary(collection)})
     results.append({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaldata import SHARED, folder  # noqa: E402
+
 from digest.collect.clean import text_to_blocks  # noqa: E402
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_week  # noqa: E402

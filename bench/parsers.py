@@ -71,7 +71,7 @@ def serve_and_collect(folder: Path, rows: list[dict]) -> bool:
 
     import feedparser
 
-    from digest.collect import collect, summary
+    from digest.collect import read_sources, summary
     from digest.config import load_config
 
     class Quiet(SimpleHTTPRequestHandler):
@@ -86,7 +86,8 @@ def serve_and_collect(folder: Path, rows: list[dict]) -> bool:
             config = Path(tmp) / "sources.yaml"
             config.write_text("newsletter: {title: Real feeds}\nsources:\n" + "".join(
                 f"  - {{name: 'feed {i}', feed: '{base}{row['path']}'}}\n" for i, row in enumerate(rows)))
-            collection = collect(load_config(config))
+            loaded = load_config(config)
+            collection = read_sources(loaded.sources, loaded.root)
     finally:
         httpd.shutdown()
     missing = []

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaldata import SHARED, folder  # noqa: E402
+
 from digest.collect.local import read_file  # noqa: E402
 from digest.config import load_config  # noqa: E402
 from digest.pipeline import build  # noqa: E402

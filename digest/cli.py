@@ -39,6 +39,17 @@ def _load(config_path: Path):
     return config
 
 
+def _warn_unknown_weights(config) -> None:
+    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
+    if not config.summarizer.weights:
+        return
+    from .summarize import unknown_weights
+
+    for name, hint in unknown_weights(config.summarizer.weights):
+        did_you = f" (did you mean '{hint}'?)" if hint else ""
+        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+
+
 class DigestGroup(click.Group):
     """Click's group, with click's own usage errors as one `error:` line too."""
 
@@ -75,23 +86,43 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), help="Folder for issues (default: from the config).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for issues (default: from the config).")
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
-@click.option("--strict", is_flag=True, help="Exit 1 when there were warnings.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
+@click.option("--force", is_flag=True, help="Build a week that has not ended yet (it uses up its articles).")
+@click.option("--dry-run", is_flag=True, help="Print the issue it would write, and write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
-def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, verbose: bool) -> None:
+@click.option("--no-validate", "no_validate", is_flag=True,
+              help="Emergencies only: write the issue even if its MJML breaks MJML's rules.")
+def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, force: bool, dry_run: bool,
+          verbose: bool, no_validate: bool) -> None:
     """Build one issue and print its folder.
+
+    Rebuilding a week keeps the articles its issue already had, whatever
+    the sources say today.
 
     \b
     Example:
       digest build --week 2024-W17
+      digest build --dry-run          # what the issue would hold
     """
-    from .pipeline import build as run_build
+    from .state import check_unlocked
 
     config = _load(config_path)
+    if week is not None and not week.has_ended() and not (force or dry_run):
+        raise UsageError(f"--week {week}: the week has not ended yet (it ends on {week.end}); building it now "
+                         f"would use up articles of a later issue (--force builds it anyway)")
+    if not dry_run:
+        check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
+    _warn_unknown_weights(config)
+    from .pipeline import build as run_build
+
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
-        result = run_build(config, week=week, output=output, progress=progress)
+        result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run,
+                           validate=not no_validate)
     if verbose:
         for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)
@@ -100,15 +131,19 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
     terminal = sys.stderr.isatty()  # cron reads warnings and errors only
     if result.feeds and (terminal or any(f.status == "failed" for f in result.fetched)):
         click.echo(result.feeds, err=True)
-    if result.folder is None:
+    if result.digest is None:
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
-            _print_explanations(result.explanations)
-        if terminal:
-            click.echo(f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends",
-                       err=True)
-        click.echo(where(result.folder))
+            _print_explanations(result.explanations, result.digest, err=dry_run)
+        summary = f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends"
+        if dry_run and result.rendered is not None:
+            click.echo(result.rendered.text, nl=False)
+            click.echo(f"{summary} (dry run: nothing written)", err=True)
+        elif result.folder is not None:
+            if terminal:
+                click.echo(summary, err=True)
+            click.echo(where(result.folder))
     if strict and result.warnings:
         raise DigestError(f"{len(result.warnings)} warning(s) and --strict", exit_code=1)
 
@@ -123,19 +158,37 @@ def _progress(feeds: int):
         yield lambda fetched: bar.update(1)
 
 
-def _print_explanations(explanations) -> None:
-    """Why each trend, its name and its bullets: on stdout, before the folder's line."""
+def _print_explanations(explanations, digest, err: bool = False) -> None:
+    """Why each trend, its name and its bullets: on stdout, before the folder's line.
+
+    With --dry-run stdout is the issue's text: then they go to stderr.
+
+    Explanations speak of the draft; the editor's hand shows through the stable keys.
+    """
+    from .edits import bullet_key, trend_key
+
+    trends = {t.key: t for t in digest.trends}
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}")
+        trend = trends.get(trend_key(ex.trend))
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=err)
         if ex.names:
-            click.echo("  name candidates:")
+            click.echo("  name candidates:", err=err)
         for name, score, why in ex.names:
-            click.echo(f"    {score:6.3f}  {name}: {why}")
+            click.echo(f"    {score:6.3f}  {name}: {why}", err=err)
+        bullets = {b.key: b for b in trend.bullets} if trend else {}
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
-            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}")
+            bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
+            click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
+                       f"      sources: {'; '.join(sources)}", err=err)
+
+
+def _by_editor(item) -> str:
+    """" (pinned by the editor)", " (dropped by the editor)" or nothing."""
+    marks = ["dropped"] if item is None else [{"text": "rewritten"}.get(m, m) for m in item.edited]
+    return f" ({', '.join(marks)} by the editor)" if marks else ""
 
 
 @main.command()
@@ -147,40 +200,128 @@ def check(config_path: Path) -> None:
     Example:
       digest check --config newsletter/sources.yaml
     """
+    from .edits import check_edits
     from .render import check_templates
+    from .send.advice import mail_warnings
 
     config = _load(config_path)
-    check_templates([config.templates], config.newsletter)
+    _warn_unknown_weights(config)
+    check_templates([config.templates], config.newsletter.as_dict())
+    for line in mail_warnings(config):
+        warn(line)
+    check_edits(config.root)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
-@click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
-@click.option("--query", "-q", help="Focus on a topic, like a configured trend's keywords.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None, as_json: bool) -> None:
-    """Summarize files as one cluster: the best passages, best first.
+@_config_option
+@click.option("--week", callback=_week, metavar="YYYY-Www", help="The issue to send (default: the last one built).")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="A test send: only to ADDR (repeatable), not recorded.")
+@click.option("--dry-run", is_flag=True, help="Print the envelope and headers of each message; send nothing.")
+@click.option("--force", is_flag=True, help="Send again to recipients who already got this issue.")
+def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: bool) -> None:
+    """Send the built issue to newsletter.to over SMTP (smtp: in sources.yaml), once per recipient.
 
     \b
     Example:
-      digest summarize notes/*.md --sentences 5
+      digest send --to me@example.org     # a test send to yourself first
+      digest send                         # then the last built issue to newsletter.to
     """
-    from .collect.local import UnreadableFile, read_file
+    from .send import send_issue
+
+    config = _load(config_path)
+    report = send_issue(config, week.label if week else None, to, force=force, dry_run=dry_run,
+                        on_sent=lambda message: click.echo(f"sent to {message.recipient}"))
+    for line in report.warnings:
+        warn(line)
+    if report.already:
+        click.echo(f"{report.week}: already sent to {', '.join(report.already)} (--force sends again)", err=True)
+    if dry_run:
+        for message in report.planned:
+            click.echo(f"MAIL FROM:<{message.sender}>\nRCPT TO:<{message.recipient}>\n{message.headers}\n")
+        click.echo(f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent",
+                   err=True)
+        return
+    if not report.sent and not report.refused:
+        click.echo(f"{report.week}: nothing to send", err=True)
+        return
+    test = " (a test, not recorded)" if report.test else ""
+    total = len(report.sent) + len(report.refused)
+    click.echo(f"{report.week}: sent to {len(report.sent)} of {_count(total, 'recipient')}{test}", err=True)
+    if report.refused:
+        raise DigestError([f"{refused.recipient}: {refused.reason}" for refused in report.refused])
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+@main.command()
+@_config_option
+@click.option("--vars", "show_vars", is_flag=True, help="List every template variable with its type instead.")
+def templates(config_path: Path, show_vars: bool) -> None:
+    """List the templates, and which are your own; or, with --vars, what templates can use.
+
+    A file in your templates/ folder with one of these names replaces that
+    part alone; the others come from digest's defaults.
+
+    \b
+    Example:
+      digest templates              # which parts you override
+      digest templates --vars       # digest.trends[].name  str  the trend's heading ...
+    """
+    if show_vars:
+        from .render.reference import reference
+
+        click.echo(reference(), nl=False)
+        return
+    from .render.templates import template_sources
+
+    config = _load(config_path)
+    listed = template_sources([config.templates])
+    width = max(len(name) for name, _, _ in listed)
+    for name, path, own in listed:
+        click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
+@click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
+@click.option("--query", "-q", help="Focus on a topic: a few keywords, or a topic statement.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: text, path, section, score.")
+def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
+              as_json: bool) -> None:
+    """Summarize files as one cluster: the best passages, best first, each with its file.
+
+    A folder stands for the files in it (Markdown, text, HTML, news-wire),
+    read recursively.
+
+    \b
+    Example:
+      digest summarize notes/ --words 250 --query "tool use"
+    """
+    from .collect.local import UnreadableFile, list_files, read_file
     from .models import Article
     from .summarize import summarize_cluster
 
     if sentences and words:
         raise UsageError("give --sentences or --words, not both")
+    paths: dict[Path, None] = {}
+    for given in files:
+        found = list_files(str(given)) if given.is_dir() else [given]
+        if not found:
+            warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
+        paths.update(dict.fromkeys(found))
     articles = []
-    for path in files:
+    for path in paths:
         try:
             doc = read_file(path)
         except UnreadableFile as exc:
             warn(f"{path}: {exc}")
             continue
-        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path)))
+        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path),
+                                published=doc.published, author=doc.author))
     if not articles:
         raise DigestError("no readable files to summarize")
     for passage, score in summarize_cluster(articles, sentences=sentences, words=words, query=query):
@@ -188,7 +329,8 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
             click.echo(json.dumps({"text": passage.text, "path": passage.article_id, "section": passage.section,
                                    "score": score}, ensure_ascii=False))
         else:
-            click.echo(passage.text)
+            # The file last, so the passage reads first; a reader can still tell who said what.
+            click.echo(f"{passage.text}  [{passage.article_id}]")
 
 
 @main.command()
@@ -226,40 +368,96 @@ def extract(targets: tuple[str, ...], as_json: bool) -> None:
 def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     """List the articles the build would use (with --json: one JSON object per line).
 
+    A look changes nothing: it reads a scratch copy of the state file.
+
     \b
     Example:
       digest collect --week 2024-W17 --json
     """
     from .models import Digest
     from .pipeline import week_articles
-    from .state import State
     from .week import Week
 
     config = _load(config_path)
     week = week or Week.last_complete()
-    with State(config.state) as state:
-        articles, _, warnings = week_articles(config, state, week)
-    for line in warnings:
+    collection = week_articles(config, week)
+    for line in collection.warnings:
         warn(line)
+    articles = collection.articles
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
-    for article, data in zip(articles, model["articles"]):
+    width = min(max((len(", ".join(a.sources)) for a in articles), default=0), 40)
+    for article, data in zip(articles, model["articles"], strict=True):
         if as_json:
             data["text"] = article.text
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
             day = article.published.date().isoformat() if article.published else "undated"
-            click.echo(f"{day:10}  {', '.join(article.sources)[:20]:20}  {article.title}")
+            click.echo(f"{day:10}  {_sources_label(article.sources, width):{max(width, 20)}}  {article.title}")
+
+
+def _sources_label(sources: tuple[str, ...], width: int) -> str:
+    """'Rust Blog, Rust Blog (mirror)', or as many whole names as fit and '+N more' (one name past `width`: cut)."""
+    for shown in range(len(sources), 0, -1):
+        label = ", ".join(sources[:shown]) + (f" +{len(sources) - shown} more" if shown < len(sources) else "")
+        if len(label) <= width:
+            return label
+    more = f" +{len(sources) - 1} more" if len(sources) > 1 else ""
+    return sources[0][:max(width - len(more) - 1, 1)] + "…" + more
+
+
+@main.command()
+@_config_option
+@click.argument("articles", nargs=-1, required=True)
+@click.option("--never", is_flag=True, help="Keep it out of every issue from now on, not only this one.")
+def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
+    """Take articles back out of the issue they went into: the next build takes them as new.
+
+    ARTICLE is an article's id as `digest collect --json` shows it (a
+    feed entry's URL), or a local file's path. Then rebuild the week
+    to write the issue without it.
+
+    \b
+    Example:
+      digest forget notes/draft.md && digest build --week 2024-W46
+      digest forget https://example.org/post --never
+    """
+    from .collect import ids_for
+    from .state import State, writer_lock
+
+    config = _load(config_path)
+    with writer_lock(config.state, "digest forget") as stale, State(config.state) as state:
+        if stale:
+            warn(stale)
+        unknown = []
+        for given in articles:
+            key = next((key for key in ids_for(given, config.root) if state.knows(key)), None)
+            if key is None:
+                unknown.append(given)
+                continue
+            issue = state.forget(key, never=never)
+            after = "kept out of every issue" if never else "new again"
+            click.echo(f"{key}: was in {issue}, {after}" if issue else f"{key}: in no issue yet, {after}")
+            if issue and issue != "never":
+                click.echo(f"  rebuild the issue without it: digest build --week {issue}")
+    if unknown:
+        raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
+                           for given in unknown])
 
 
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(config_path: Path, week, port: int) -> None:
-    """Preview the issue in a browser; it rebuilds and reloads on every change.
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; 0.0.0.0 shows the preview to your local network.")
+def preview(config_path: Path, week, port: int, host: str) -> None:
+    """Preview the issue in a browser studio; it rebuilds and reloads on every change.
 
-    Previews never use up articles: they build with a copy of the state file.
+    Desktop, mobile, dark, plaintext and JSON views, the inbox line, the
+    warnings, and controls to drop, pin, move and rewrite trends and
+    bullets (written to edits/<week>.yaml). Previews never use up articles:
+    they build with a copy of the state file.
 
     \b
     Example:
@@ -268,17 +466,15 @@ def preview(config_path: Path, week, port: int) -> None:
     from .preview import serve
 
     _load(config_path)  # a bad config is an error line before anything starts
-    try:
-        serve(config_path, week, port,
-              ready=lambda bound: click.echo(f"previewing on http://127.0.0.1:{bound}/ (Ctrl-C stops)", err=True))
-    except OSError as exc:
-        raise DigestError(f"port {port}: cannot serve the preview ({exc.strerror or exc})") from None
+    shown = f"[{host}]" if ":" in host else host
+    serve(config_path, week, port, host=host,
+          ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True))
 
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, templates/, notes/.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example, .gitignore.
 
     \b
     Example:
@@ -288,11 +484,5 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m digest`
-    main(prog_name="digest")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    click.echo("The email's templates are digest's defaults; to change one part, see "
+               "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)

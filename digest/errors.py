@@ -15,7 +15,7 @@ class DigestError(click.ClickException):
         self.lines = [lines] if isinstance(lines, str) else list(lines)
         super().__init__("\n".join(self.lines))
         if exit_code is not None:
-            self.exit_code = exit_code
+            self.exit_code = exit_code  # type: ignore[misc]  # click types it a ClassVar; ours varies per error
 
     def format_message(self) -> str:
         return self.message

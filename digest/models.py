@@ -6,11 +6,27 @@ and returns them, so it can be tested, timed and reused alone.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "item"]
+URL_RE = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One configured source, as the collector reads it: a local folder/glob or a feed (URL or file)."""
+
+    name: str
+    kind: Literal["path", "feed"]
+    location: str  # absolute path, glob or URL
+    fulltext: str = "auto"  # auto | always | never: fetch the page behind a teaser
+
+    @property
+    def is_url(self) -> bool:
+        return bool(URL_RE.match(self.location))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +105,8 @@ class Bullet:
     text: str
     sources: tuple[Citation, ...]
     score: float = 0.0
+    key: str = ""  # stable across rebuilds: what the editor's edits refer to (see edits.py)
+    edited: tuple[str, ...] = ()  # what the editor changed: "text", "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +119,8 @@ class Trend:
     configured: bool
     keywords: tuple[str, ...] = ()
     momentum: Literal["new", "rising", "steady", "fading"] = "new"
+    key: str = ""  # stable across rebuilds, from the draft's name (see edits.py)
+    edited: tuple[str, ...] = ()  # what the editor changed: "pinned", "renamed", "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +170,8 @@ class Digest:
     warnings: tuple[str, ...] = ()
     newsletter: dict[str, Any] = field(default_factory=dict)
     also: tuple[Brief, ...] = ()  # "Also this week": no story the editor follows vanishes
+    note: str = ""  # the editor's note at the top of the issue
+    edits: tuple[str, ...] = ()  # what the editor's edits file changed, one line each
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON model of the issue: plain, stable, sorted where unordered."""
@@ -159,6 +181,8 @@ class Digest:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "newsletter": self.newsletter,
+            "note": self.note,
+            "edits": list(self.edits),
             "trends": [_trend_dict(trend) for trend in self.trends],
             "also": [{"title": b.title, "text": b.text, "url": b.url, "source": b.source,
                       "articles": list(b.article_ids)} for b in self.also],
@@ -173,14 +197,18 @@ class Digest:
 
 def _trend_dict(trend: Trend) -> dict[str, Any]:
     return {
+        "key": trend.key,
         "name": trend.name,
+        "edited": list(trend.edited),
         "configured": trend.configured,
         "keywords": list(trend.keywords),
         "momentum": trend.momentum,
         "articles": list(trend.article_ids),
         "bullets": [
             {
+                "key": bullet.key,
                 "text": bullet.text,
+                "edited": list(bullet.edited),
                 "sources": [
                     {"title": c.title, "url": c.url, "source": c.source, "article": c.article_id}
                     for c in bullet.sources

@@ -1,98 +1,158 @@
 """`build()`: one issue, from sources to files, as named stages.
 
-The only module that knows the collector, the summarizer and the renderer;
-each stage is a plain function over plain data.
+The only module that knows the collector, the summarizer and the renderer,
+and it knows each by its package's face alone; each stage is a plain
+function over plain data.
 """
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from .collect import Collection, collect
-from .collect import summary as feed_summary
-from .collect.dedupe import fingerprint
-from .collect.fetch import Fetched, Limits
-from .collect.fulltext import fill_full_text
-from .collect.window import dedupe, select_for_issue
-from .config import Config
+from . import collect, summarize
+from .collect import Collection, Fetched, Limits, collect_week
+from .config import Config, FetchConfig
+from .edits import added_id, edited_digest, edits_path, load_edits
 from .errors import DigestError
+from .isolation import without_failing
 from .models import Article, Digest, SourceStats, replace
-from .render import Rendered, render_issue
-from .render.archive import archive_files
-from .render.context import newsletter_settings
-from .render.output import write_files, write_issue
-from .state import State
+from .render import WEB_PAGE, Rendered, archive_files, newsletter_settings, render_issue, write_files, write_issue
+from .state import State, copy_state, writer_lock
 from .summarize import Explanation, WeekSummary, summarize_week
-from .summarize.trends import trend_key
 from .week import Week
 
 
 @dataclass(slots=True)
 class BuildResult:
-    """What a build did: the issue folder (None when the week had nothing new)."""
+    """What a build did: the issue folder (None when the week had nothing new, or on a dry run)."""
 
     week: Week
     folder: Path | None
     digest: Digest | None
+    draft: Digest | None = None  # before the editor's edits: what the preview re-renders from
     warnings: list[str] = field(default_factory=list)
     explanations: list[Explanation] = field(default_factory=list)
     feeds: str | None = None  # "48 feeds: 45 ok, 2 not modified, 1 failed"
     fetched: list[Fetched] = field(default_factory=list)
+    rendered: Rendered | None = None
 
 
 def build(config: Config, week: Week | None = None, output: Path | None = None,
-          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None) -> BuildResult:
-    """Build one issue: collect, keep one story once, take the week, summarize, render, write."""
+          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None,
+          strict: bool = False, dry_run: bool = False,
+          validate: bool = True) -> BuildResult:
+    """Build one issue: collect the week, summarize, render, then write the issue and remember it together.
+
+    `dry_run`: everything but the writing, on a scratch copy of the state.
+    `validate`: check the MJML against MJML's rules (off only in emergencies).
+    `strict`: an issue that would replace one with more articles is not written.
+    """
     week = week or Week.last_complete()
-    with State(config.state) as state:
-        articles, collection, warnings = week_articles(config, state, week, now, progress)
-        result = BuildResult(week=week, folder=None, digest=None, warnings=warnings,
-                             feeds=feed_summary(collection), fetched=collection.fetched)
+    if dry_run:
+        with scratch(config) as copy:
+            result = build(copy, week, now=now, progress=progress, strict=strict, validate=validate)
+        result.folder = None  # it was in the scratch folder, gone now: `rendered` holds the issue
+        return result
+    output = output or config.output
+    with writer_lock(config.state) as stale, State(config.state) as state:
+        collection = collect_week(config.sources, state, week, config.root, fetch_limits(config.fetch), now, progress)
+        result = BuildResult(week=week, folder=None, digest=None, warnings=[*filter(None, [stale])],
+                             feeds=collect.summary(collection), fetched=collection.fetched)
+        result.warnings += collection.warnings
+        articles = collection.articles
         if not articles:
             return result
-        summary = summarize(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
-        result.folder = write(result.digest, render_issue(result.digest, [config.templates]), output or config.output)
-        write_archive(result.digest, config.templates, output or config.output)
-        remember(state, week, articles, summary)
-    result.explanations = summary.explanations
+        _check_shrink(_articles_before(state, week, output, config.root), week, articles, result.warnings, strict)
+        # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
+        articles, (summary, result.draft, result.digest, result.rendered) = without_failing(
+            lambda chosen: draft(config, week, chosen, state, collection.stats, result.warnings, validate),
+            articles, result.warnings)
+        # The edits' warnings (an edit whose target is gone) join the build's once, whatever the tries above.
+        result.warnings.extend(result.digest.warnings[len(result.draft.warnings):])
+        result.warnings.extend(result.rendered.warnings)
+        result.explanations = summary.explanations
+        with state.transaction():  # the issue and what the state knows of it change together, or neither does
+            remember(state, week, articles, summary)
+            result.folder = write(result.digest, result.rendered, output)
+        write_archive(result.digest, config.templates, output)
     return result
 
 
-def week_articles(config: Config, state: State, week: Week, now: datetime | None = None,
-                  progress: Callable[[Fetched], None] | None = None) -> tuple[list[Article], Collection, list[str]]:
-    """The articles of `week`'s issue, full text filled in: what `build` and `digest collect` show."""
-    limits = fetch_limits(config)
-    collection = collect(config, state, limits, progress=progress, since=week.start - timedelta(days=1))
-    articles = select_for_issue(dedupe(collection.articles), week, state, now=now)
-    filled, page_warnings = fill_full_text(articles, config.sources, state, limits)
-    if any(new is not old for new, old in zip(filled, articles)):  # teasers of one story at two addresses
-        filled = dedupe(filled)                                      # meet once their pages are in
-    return filled, collection, collection.warnings + page_warnings
+@contextmanager
+def scratch(config: Config) -> Iterator[Config]:
+    """The config over a scratch copy of the state and a scratch output folder: a look that changes nothing."""
+    with tempfile.TemporaryDirectory(prefix="digest-scratch-") as folder:
+        state = Path(folder) / "state.sqlite"
+        copy_state(config.state, state)
+        yield replace(config, state=state, output=Path(folder) / "output")
 
 
-def fetch_limits(config: Config) -> Limits:
-    """`fetch: {concurrency, timeout, per_host}` from sources.yaml over the defaults."""
-    settings = {"concurrency": config.fetch.get("concurrency"), "deadline": config.fetch.get("timeout"),
-                "per_host": config.fetch.get("per_host")}
-    return replace(Limits(), **{key: value for key, value in settings.items() if value is not None})
+def week_articles(config: Config, week: Week, now: datetime | None = None) -> Collection:
+    """What a build of `week` would use (`digest collect`), read against a scratch copy of the state."""
+    with scratch(config) as copy, State(copy.state) as state:
+        return collect_week(copy.sources, state, week, copy.root, fetch_limits(copy.fetch), now)
 
 
-def summarize(config: Config, articles: list[Article], state: State, week: Week) -> WeekSummary:
+def fetch_limits(fetch: FetchConfig) -> Limits:
+    """`fetch: {concurrency, timeout, per_host}` as the collector's limits; `fresh` is the preview's alone."""
+    return replace(Limits(), concurrency=fetch.concurrency, deadline=float(fetch.timeout), per_host=fetch.per_host,
+                   fresh=float(fetch.fresh))
+
+
+def _articles_before(state: State, week: Week, output: Path, root: Path) -> int:
+    """How many articles the issue this build replaces holds: the one on disk, else what the state says.
+
+    The articles the editor adds (`articles.add` of edits/<week>.yaml) are not counted: the build's own
+    articles are what it compares, and an added one must not make every rebuild look thinner.
+    """
+    added = {added_id(article) for article in load_edits(edits_path(root, week.label)).add_articles}
+    try:
+        issue = json.loads((output / week.label / "digest.json").read_text("utf-8"))
+        return int(issue["stats"]["articles"]) - sum(1 for article in issue["articles"] if article["id"] in added)
+    except (OSError, ValueError, KeyError, TypeError):
+        return state.issue_size(week.label)
+
+
+def _check_shrink(before: int, week: Week, articles: list[Article], warnings: list[str], strict: bool) -> None:
+    """An issue is never replaced by a thinner one without a word (and, with --strict, not at all)."""
+    if len(articles) >= before:
+        return
+    message = f"{week}: the issue had {before} articles, this build has {len(articles)}"
+    if strict:
+        raise DigestError(f"{message}: kept the issue as it was (--strict)")
+    warnings.append(message)
+
+
+def summarize_stage(config: Config, articles: list[Article], state: State, week: Week) -> WeekSummary:
+    settings = config.summarizer
     return summarize_week(
         articles,
         [(t.name, t.keywords) for t in config.trends],
-        max_trends=config.max_trends,
-        bullets=config.bullets,
-        weights=config.summarizer,
+        max_trends=settings.max_trends,
+        bullets=settings.bullets,
+        weights=dict(settings.weights),
         history=state.story_history(before=week.label),
         seen_phrases=state.phrase_history(before=week.label),
-        theme=" ".join(filter(None, (config.title, config.newsletter.get("description")))),
+        theme=" ".join(filter(None, (config.title, config.newsletter.description))),
     )
+
+
+def draft(config: Config, week: Week, articles: list[Article], state: State, stats: list[SourceStats],
+          warnings: list[str], validate: bool = True) -> tuple[WeekSummary, Digest, Digest, Rendered]:
+    """The issue of these articles, summarized, edited and rendered, not yet written: what a bad article can fail.
+
+    (summary, the machine's draft, the issue with the editor's `edits/<week>.yaml` applied, its render).
+    """
+    summary = summarize_stage(config, articles, state, week)
+    machine = make_digest(config, week, articles, summary, stats, warnings)
+    digest = edited_digest(machine, config.root, [])  # its warnings are in digest.warnings, after the draft's
+    return summary, machine, digest, render_issue(digest, [config.templates], validate=validate)
 
 
 def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,
@@ -107,7 +167,7 @@ def make_digest(config: Config, week: Week, articles: list[Article], summary: We
         articles=tuple(articles),
         sources=tuple(replace(s, used=used[s.name]) for s in stats),
         warnings=tuple(warnings),
-        newsletter=dict(config.newsletter),
+        newsletter=config.newsletter.as_dict(),
         also=tuple(summary.also),
     )
 
@@ -119,6 +179,7 @@ def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
             "digest.txt": rendered.text,
             "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
             "digest.eml": rendered.eml,
+            **({WEB_PAGE: rendered.web} if rendered.web else {}),  # the whole issue, when the email is cut to fit
         })
     except OSError as exc:
         raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None
@@ -133,9 +194,6 @@ def write_archive(digest: Digest, templates: Path, output: Path) -> None:
 
 
 def remember(state: State, week: Week, articles: list[Article], summary: WeekSummary) -> None:
-    """Only once the issue is on disk: a failed build must not use up articles."""
-    state.assign(week.label, [a.id for a in articles])
-    state.store_prints(week.label, [(a.id, fingerprint(a)) for a in articles])
-    state.record_trends(week.label, [(trend_key(t.name), t.name, len(t.article_ids)) for t in summary.trends],
-                        summary.signatures)
-    state.record_phrases(week.label, summary.phrases)
+    """Only with the issue on disk: a failed build must not use up articles."""
+    collect.remember(state, week, articles)
+    summarize.remember(state, week.label, summary)

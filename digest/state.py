@@ -2,15 +2,24 @@
 
 A SQLite file beside `sources.yaml`. It is what lets a weekly cron job never
 send the same article twice, and lets a rebuild of a week give that same week
-back. Later stages keep their caches here too (HTTP validators, full text).
+back: each issue's articles are kept whole, so a feed that is down on the day
+of a rebuild costs nothing. Later stages keep their caches here too (HTTP
+validators, full text).
+
+The file is in WAL mode, so readers (a preview's scratch copy) never wait for
+a writer; writes wait up to BUSY_TIMEOUT for another program's lock, then fail
+with one line. Commands that write take `writer_lock()` first: one at a time.
 """
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DigestError
@@ -21,7 +30,8 @@ CREATE TABLE IF NOT EXISTS articles (
     issue      TEXT,              -- ISO week it went into, NULL until then
     first_seen TEXT NOT NULL,     -- UTC time the build first saw it
     source     TEXT NOT NULL,
-    title      TEXT NOT NULL
+    title      TEXT NOT NULL,
+    body       TEXT               -- the whole article as JSON, once it is in an issue
 );
 CREATE INDEX IF NOT EXISTS articles_issue ON articles(issue);
 CREATE TABLE IF NOT EXISTS pages (
@@ -62,6 +72,19 @@ CREATE TABLE IF NOT EXISTS feeds (
     fetched_at    TEXT NOT NULL
 );
 """
+BUSY_TIMEOUT = 10.0  # seconds a write waits for another program's lock on the file
+EX_TEMPFAIL = 75  # sysexits.h: try again later, what cron wrappers and systemd understand
+
+# Apart from SCHEMA so the sending side stays one small, separate change.
+SENT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sent (
+    issue      TEXT NOT NULL,     -- ISO week of the issue
+    recipient  TEXT NOT NULL,     -- the address, lower-cased
+    message_id TEXT NOT NULL,     -- of the message the server accepted
+    sent_at    TEXT NOT NULL,     -- UTC
+    PRIMARY KEY (issue, recipient)
+);
+"""
 
 
 class State:
@@ -69,11 +92,14 @@ class State:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._depth = 0
         try:
-            self.db = sqlite3.connect(self.path) if str(path) == ":memory:" else _connect(self.path)
+            self.db = _connect(self.path)
             self.db.executescript(SCHEMA)
+            self.db.executescript(SENT_SCHEMA)
+            _migrate(self.db)
         except (sqlite3.Error, OSError) as exc:
-            raise DigestError(f"{self.path}: cannot open the state file ({exc})") from None
+            raise DigestError(f"{self.path}: cannot open the state file ({_reason(exc)})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -86,15 +112,76 @@ class State:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db:
+        """All writes inside commit together, or none of them (nested: part of the outer one)."""
+        try:
+            with self._writing():
+                yield
+        except sqlite3.Error as exc:
+            raise DigestError(f"{self.path}: cannot write the state file ({_reason(exc)})") from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        # BEGIN IMMEDIATE takes the write lock up front, so a program holding the file
+        # fails us here (after BUSY_TIMEOUT), before anything is half done.
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
             yield
+        except BaseException:
+            self._depth = 0
+            if self.db.in_transaction:
+                self.db.rollback()
+            raise
+        self._depth = 0
+        self.db.commit()
 
     # Articles -------------------------------------------------------------
+
+    def store_articles(self, issue: str, bodies: Iterable[tuple[str, str]]) -> None:
+        """Keep the whole text of each (id, JSON) article of `issue`: a rebuild needs no source."""
+        with self.transaction():
+            self.db.executemany("UPDATE articles SET body = ? WHERE id = ? AND issue = ?",
+                                [(body, id_, issue) for id_, body in bodies])
+
+    def issue_articles(self, issue: str) -> list[str]:
+        """The stored articles (JSON) of an issue already built, in no particular order."""
+        rows = self.db.execute("SELECT body FROM articles WHERE issue = ? AND body IS NOT NULL", (issue,))
+        return [body for (body,) in rows]
+
+    def issue_size(self, issue: str) -> int:
+        """How many articles the issue holds now (0: never built)."""
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE issue = ?", (issue,)).fetchone()[0]
+
+    def knows(self, id_: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (id_,)).fetchone() is not None
+
+    def forget(self, id_: str, never: bool = False) -> str | None:
+        """Take an article out of its issue: new again (or, `never`, kept out of every issue).
+
+        Returns the issue it was in (None: in none). Unknown ids raise KeyError.
+        """
+        row = self.db.execute("SELECT issue FROM articles WHERE id = ?", (id_,)).fetchone()
+        if row is None:
+            raise KeyError(id_)
+        with self.transaction():
+            self.db.execute("DELETE FROM prints WHERE id = ?", (id_,))
+            if never:
+                self.db.execute("UPDATE articles SET issue = ?, body = NULL WHERE id = ?", (NEVER, id_))
+            else:
+                self.db.execute("DELETE FROM articles WHERE id = ?", (id_,))
+        return row[0]
 
     def see(self, articles: Iterable[tuple[str, str, str]], now: datetime | None = None) -> None:
         """Remember (id, source, title) triples not seen before, with the time."""
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-        with self.db:
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR IGNORE INTO articles (id, issue, first_seen, source, title) VALUES (?, NULL, ?, ?, ?)",
                 [(id_, stamp, source, title) for id_, source, title in articles],
@@ -117,13 +204,13 @@ class State:
 
     def assign(self, issue: str, ids: Iterable[str]) -> None:
         """Record that these articles are in `issue`, and only these."""
-        with self.db:
+        with self.transaction():
             self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
             self.db.executemany("UPDATE articles SET issue = ? WHERE id = ?", [(issue, id_) for id_ in ids])
 
     def store_prints(self, issue: str, prints: Iterable[tuple[str, frozenset[int]]]) -> None:
         """Remember what this issue's articles say, to know a story again under another URL."""
-        with self.db:
+        with self.transaction():
             self.db.execute("DELETE FROM prints WHERE issue = ?", (issue,))
             self.db.executemany("INSERT OR REPLACE INTO prints VALUES (?, ?, ?)",
                                 [(id_, issue, " ".join(map(str, sorted(sample)))) for id_, sample in prints])
@@ -139,6 +226,12 @@ class State:
         rows = self._rows("SELECT url, etag, last_modified FROM feeds WHERE url IN ({marks})", urls)
         return {url: (etag, modified) for url, etag, modified in rows}
 
+    def fresh_feeds(self, urls: Iterable[str], seconds: float, now: datetime | None = None) -> set[str]:
+        """The feeds stored less than `seconds` ago."""
+        since = ((now or datetime.now(timezone.utc)) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        return {url for url, stamp in self._rows("SELECT url, fetched_at FROM feeds WHERE url IN ({marks})", urls)
+                if stamp >= since}
+
     def cached_feed(self, url: str) -> tuple[int, str] | None:
         """(entries, articles JSON) stored for a feed, for a 304."""
         row = self.db.execute("SELECT entries, articles FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -147,7 +240,7 @@ class State:
     def store_feed(self, url: str, etag: str | None, last_modified: str | None, entries: int, articles: str,
                    now: datetime | None = None) -> None:
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
                             (url, etag, last_modified, entries, articles, stamp))
 
@@ -157,15 +250,28 @@ class State:
 
     def store_page(self, url: str, blocks: str, now: datetime | None = None) -> None:
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-        with self.db:
+        with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (url, blocks, stamp))
+
+    # Sending ----------------------------------------------------------------
+
+    def sent_to(self, issue: str) -> set[str]:
+        """The recipients (lower-cased addresses) a server has accepted `issue` for."""
+        return {row[0] for row in self.db.execute("SELECT recipient FROM sent WHERE issue = ?", (issue,))}
+
+    def record_sent(self, issue: str, recipient: str, message_id: str, now: datetime | None = None) -> None:
+        """Only once the server accepted the message: a failed send must be tried again."""
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?)",
+                            (issue, recipient.lower(), message_id, stamp))
 
     # Trend history --------------------------------------------------------
 
     def record_trends(self, issue: str, trends: Iterable[tuple[str, str, int]],
                       terms: Mapping[str, Mapping[str, float]] | None = None) -> None:
         """Replace the history of `issue` with (key, name, article count) rows, and each key's terms."""
-        with self.db:
+        with self.transaction():
             self.db.execute("DELETE FROM trends WHERE issue = ?", (issue,))
             self.db.execute("DELETE FROM trend_terms WHERE issue = ?", (issue,))
             self.db.executemany(
@@ -176,7 +282,7 @@ class State:
                                 [(issue, key, json.dumps(dict(t), sort_keys=True)) for key, t in (terms or {}).items()])
 
     def record_phrases(self, issue: str, keys: Iterable[str]) -> None:
-        with self.db:
+        with self.transaction():
             self.db.execute("DELETE FROM phrases WHERE issue = ?", (issue,))
             self.db.executemany("INSERT OR IGNORE INTO phrases VALUES (?, ?)", [(issue, key) for key in keys])
 
@@ -208,9 +314,146 @@ class State:
             "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues))]
 
 
+NEVER = "never"  # the issue of an article the editor took out for good: no week's label sorts like it
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    # isolation_level=None: no implicit transactions, `_writing()` says where each begins and ends.
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """State files from before articles were kept whole gain the column; their issues rebuild as before."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "body" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN body TEXT")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{text}: another program holds it"
+    return text
+
+
+def copy_state(source: Path, target: Path) -> None:
+    """A consistent copy of the state file for a look that must change nothing (preview, collect, --dry-run).
+
+    Read through SQLite's backup, not by copying bytes, so a build writing at the same
+    moment gives a whole snapshot; the source is opened read-only and stays byte-identical.
+    """
+    if not source.exists():
+        return
+    try:
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise DigestError(f"{source}: cannot read the state file ({_reason(exc)})") from None
+
+
+@contextmanager
+def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str | None]:
+    """Hold the state's lock for one command that writes it; yields a warning when a dead run's lock was taken over.
+
+    A POSIX record lock on `<state>.lock`: the kernel releases it when its process
+    dies, however it dies, and unlike flock() it is not shared with forked children
+    (the feed parsers' worker pool), so an orphaned worker of a killed build cannot
+    keep it. The file's text (pid, start time, command) is what the error and the
+    take-over warning tell.
+    """
+    lock = state_path.with_name(state_path.name + ".lock")
+    key = _key(lock)
+    if key in _HELD:  # POSIX locks never conflict within one process: say so ourselves
+        raise _busy(_HELD[key])
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DigestError(f"{lock}: cannot create the lock file ({exc.strerror or exc})") from None
+    try:
+        if not _try_lock(fd, fcntl.LOCK_EX):
+            raise _busy(os.pread(fd, 4096, 0))
+        left = _holder(os.pread(fd, 4096, 0))
+        stale = (f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
+                 f"which is no longer running") if left[1] else None
+        started = datetime.now().astimezone().isoformat(timespec="seconds")
+        text = f"{os.getpid()} {started} {command}\n".encode()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, text, 0)
+        _HELD[key] = text
+        try:
+            yield stale
+        finally:
+            del _HELD[key]
+            os.ftruncate(fd, 0)  # an empty lock file: nobody is running, nothing to take over
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def check_unlocked(state_path: Path) -> None:
+    """Fail at once (75) when another command holds the state's lock: before a build spends time importing.
+
+    Only a first look; `writer_lock()` is what makes sure.
+    """
+    lock = state_path.with_name(state_path.name + ".lock")
+    if _key(lock) in _HELD:  # held here: opening and closing the file would drop our own POSIX lock
+        raise _busy(_HELD[_key(lock)])
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return  # no lock file: nobody has run here yet (or writer_lock will say what is wrong)
+    try:
+        if not _try_lock(fd, fcntl.LOCK_SH):
+            raise _busy(os.pread(fd, 4096, 0))
+    finally:
+        os.close(fd)
+
+
+# The locks this process holds, by lock file, with their text: a POSIX lock does not stop the process
+# that holds it from locking again, and closing any other descriptor of the file would release it.
+_HELD: dict[str, bytes] = {}
+
+
+def _key(lock: Path) -> str:
+    return str(lock.resolve())
+
+
+def _try_lock(fd: int, kind: int) -> bool:
+    try:
+        fcntl.lockf(fd, kind | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN):  # POSIX lets either mean "held by another process"
+            return False
+        raise
+    return True
+
+
+def _busy(text: bytes) -> DigestError:
+    command, holder = _holder(text)
+    # Empty text: the other run took the lock a moment ago and has not written its pid yet.
+    return DigestError(f"another {command or 'digest command'} is running ({holder or 'it has just started'})",
+                       exit_code=EX_TEMPFAIL)
+
+
+def _holder(text: bytes) -> tuple[str, str]:
+    """(command, "pid 4242, since 06:00:03") from a lock file's text; ("", "") when empty."""
+    parts = text.decode("utf-8", "replace").split(maxsplit=2)
+    if len(parts) < 2:
+        return "", ""
+    pid, started = parts[0], parts[1]
+    try:
+        moment = datetime.fromisoformat(started)
+        since = moment.strftime("%H:%M:%S" if moment.date() == datetime.now().date() else "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        since = started
+    return (parts[2].strip() if len(parts) > 2 else ""), f"pid {pid}, since {since}"

@@ -48,6 +48,10 @@ class Week:
     def end(self) -> date:
         return self.start + timedelta(days=6)
 
+    def has_ended(self, today: date | None = None) -> bool:
+        """Whether the whole week is past: only then is its issue all there is to say."""
+        return self.end < (today or date.today())
+
     def contains(self, moment: datetime) -> bool:
         """Whether an aware datetime falls in this week (in UTC)."""
         return Week.of(moment.astimezone(timezone.utc).date()) == self

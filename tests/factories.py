@@ -74,3 +74,31 @@ def make_digest(**changes: Any) -> Digest:
     )
     fields.update(changes)
     return Digest(**fields)
+
+
+
+def make_big_digest(trends: int = 10, bullets: int = 5, sources_per_bullet: int = 3) -> Digest:
+    """A heavy week: long titles and many sources, every bullet citing articles of its own."""
+    articles: list[Article] = []
+    made: list[Trend] = []
+    for t in range(trends):
+        points = []
+        for b in range(bullets):
+            cited = [_long_article(len(articles) + s, t, b) for s in range(sources_per_bullet)]
+            articles.extend(cited)
+            points.append(Bullet(f"Bullet {b} of trend {t}: a full sentence of about thirty words that states a claim "
+                                 "the sources share, with a number like 42% and a name or two for good measure.",
+                                 cite(*cited)))
+        made.append(Trend(f"Trend number {t} with a long descriptive name", tuple(points),
+                          tuple(a.id for a in articles[-bullets * sources_per_bullet:]), configured=False,
+                          momentum="steady"))
+    return make_digest(trends=tuple(made), articles=tuple(articles))
+
+
+def _long_article(n: int, trend: int, bullet: int) -> Article:
+    url = f"https://blog{n % 17}.example.org/2024/04/{n}/a-rather-long-slug-for-article-{n}?utm=none&x={n}"
+    return Article(id=url, url=url, source=f"Source number {n % 17} of the week's long list",
+                   title=f"Article {n}: a long headline about trend {trend}, bullet {bullet}, the way news sites "
+                         "write them with a subtitle after the colon",
+                   blocks=(Block("paragraph", f"Text {n}."),),
+                   published=datetime(2024, 4, 22 + n % 7, tzinfo=timezone.utc))

@@ -7,29 +7,28 @@ from click.testing import CliRunner
 from digest.cli import main
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def test_bad_yaml_is_one_line_and_exit_2(newsletter):
+def test_bad_yaml_is_one_line_and_exit_2(newsletter, cli):
     path = newsletter("newsletter: {title: T}\nsources:\n  - name: [unclosed\n")
-    result = run("check", "--config", str(path))
+    result = cli("check", "--config", str(path))
     assert result.exit_code == 2
     assert result.stderr == "error: sources.yaml:4: bad YAML: expected ',' or ']', but got '<stream end>'\n"
 
 
-def test_missing_path_names_key_and_line(newsletter):
-    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n  - {name: Typo, path: note/}\n")
-    result = run("build", "--config", str(path))
+def test_missing_path_names_key_and_line(newsletter, cli):
+    path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n"
+                      "  - {name: Typo, path: note/}\n")
+    result = cli("build", "--config", str(path))
     assert result.exit_code == 2
-    assert result.stderr == "error: sources[1].path: no such folder 'note/' (sources.yaml:4)\n"
+    assert result.stderr == ("warning: sources[0].path: the folder 'notes/' has no files yet (sources.yaml:3)\n"
+                             "error: sources[1].path: no such folder 'note/' (sources.yaml:4)\n")
     assert result.stdout == ""
 
 
-def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
-    path = newsletter("newsletter: {title: T, colour: blue}\nsources:\n  - {name: Notes, path: notes/}\n",
+def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter, cli):
+    path = newsletter("newsletter: {title: T, colour: blue, unsubscribe_url: 'https://t.example/u'}\n"
+                      "sources:\n  - {name: Notes, path: notes/}\n",
                       {"a.md": "# A\n\nText.\n"})
-    result = run("check", "--config", str(path))
+    result = cli("check", "--config", str(path))
     assert result.exit_code == 0
     assert result.stderr == "warning: newsletter.colour: unknown key, ignored (sources.yaml:1)\n"
     assert result.stdout == f"{path}: ok (1 sources, 0 trends, templates render)\n"
@@ -39,22 +38,22 @@ def test_unknown_key_is_a_warning_and_the_command_goes_on(newsletter):
     ("2024-17", "expected an ISO week like 2024-W17, got '2024-17'"),
     ("2023-W53", "2023 has no week 53"),
 ])
-def test_bad_week_is_a_usage_error(newsletter, week, message):
+def test_bad_week_is_a_usage_error(newsletter, week, message, cli):
     path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
-    result = run("build", "--config", str(path), "--week", week)
+    result = cli("build", "--config", str(path), "--week", week)
     assert result.exit_code == 2
     assert result.stderr == f"error: --week: {message}\n"
 
 
-def test_missing_config_file(tmp_path):
-    result = run("check", "--config", str(tmp_path / "nope.yaml"))
+def test_missing_config_file(tmp_path, cli):
+    result = cli("check", "--config", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'nope.yaml'}: no such config file (try `digest init DIR`)\n"
 
 
-def test_every_command_has_help_with_an_example():
+def test_every_command_has_help_with_an_example(cli):
     for name in main.commands:
-        result = run(name, "--help")
+        result = cli(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"`digest {name} --help` has no example"
 
@@ -62,49 +61,67 @@ def test_every_command_has_help_with_an_example():
 def test_clicks_own_usage_errors_are_one_line_too(tmp_path):
     result = CliRunner().invoke(main, ["summarize", str(tmp_path / "nothere.md")], standalone_mode=True)
     assert result.exit_code == 2
-    assert result.stderr == (f"error: Invalid value for 'FILES...': File '{tmp_path / 'nothere.md'}' does not exist. "
+    assert result.stderr == (f"error: Invalid value for 'FILES...': Path '{tmp_path / 'nothere.md'}' does not exist. "
                              "(see 'main summarize --help')\n")
 
 
-def test_collect_lists_the_articles_a_build_would_use(tmp_path):
+def test_collect_lists_the_articles_a_build_would_use(sample, cli):
     import json
-    import shutil
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
-    shutil.copy(root / "sources.yaml", tmp_path)
-    shutil.copytree(root / "sample", tmp_path / "sample")
-    result = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46", "--json")
+    result = cli("collect", "--config", str(sample / "sources.yaml"), "--week", "2024-W46", "--json")
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 17
     assert {"id", "title", "url", "source", "published", "text"} <= rows[0].keys()
-    table = run("collect", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46")
+    table = cli("collect", "--config", str(sample / "sources.yaml"), "--week", "2024-W46")
     assert "2024-11-16  Lab Notes             Retrieval beats a bigger context window for our docs" in table.stdout
 
 
-def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path):
+def test_collect_shows_every_source_of_a_merged_article_whole(newsletter, cli):
+    story = "Agents that call tools now open their own pull requests for a third of the small bugs in the backlog."
+    notes = {"a.md": f"---\ntitle: Agents open pull requests\ndate: 2024-11-12\n---\n\n{story}\n"}
+    config = newsletter("""\
+        newsletter: {title: T}
+        sources:
+          - {name: Rust Blog, path: notes/}
+          - {name: Rust Blog (mirror), path: mirror/}
+        """, notes)
+    (config.parent / "mirror").mkdir()
+    (config.parent / "mirror" / "a.md").write_text(notes["a.md"])
+    table = cli("collect", "--config", str(config), "--week", "2024-W46")
+    assert table.stdout == "2024-11-12  Rust Blog, Rust Blog (mirror)  Agents open pull requests\n"
+
+
+def test_an_unwritable_output_or_state_is_one_error_line(newsletter, tmp_path, cli):
     (tmp_path / "notes" / "a.md").write_text("# A note\n\nAgents call tools now. Agents plan tasks.\n")
     (tmp_path / "blocker").write_text("a file where a folder should be")
     path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
-    result = run("build", "--config", str(path), "--week", "2024-W17", "--output", str(tmp_path / "blocker" / "out"))
+    result = cli("build", "--config", str(path), "--week", "2024-W17", "--output", str(tmp_path / "blocker" / "out"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'out' / '2024-W17'}: cannot write the issue (")
-    bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\nsources:\n  - {name: Notes, path: notes/}\n")
-    result = run("build", "--config", str(bad_state), "--week", "2024-W17")
+    bad_state = newsletter("newsletter: {title: T}\nstate: blocker/state.sqlite\n"
+                           "sources:\n  - {name: Notes, path: notes/}\n")
+    result = cli("build", "--config", str(bad_state), "--week", "2024-W17")
+    assert result.exit_code == 2  # a mistyped state folder would start from nothing: every article new again
+    assert result.stderr == ("error: state: no such folder 'blocker/' for the state file (create it first) "
+                             "(sources.yaml:2)\n")
+    (tmp_path / "notes" / "state.sqlite").mkdir()  # a folder where the state file should be
+    bad_state = newsletter("newsletter: {title: T}\nstate: notes/state.sqlite\n"
+                           "sources:\n  - {name: Notes, path: notes/}\n")
+    result = cli("build", "--config", str(bad_state), "--week", "2024-W17")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {tmp_path / 'blocker' / 'state.sqlite'}: cannot open the state file (")
+    assert result.stderr.startswith(f"error: {tmp_path / 'notes' / 'state.sqlite'}: cannot open the state file (")
 
 
-def test_check_renders_the_templates_too(newsletter, tmp_path):
+def test_check_renders_the_templates_too(newsletter, tmp_path, cli):
     path = newsletter("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n", {"a.md": "# A\n\nText.\n"})
-    assert run("check", "--config", str(path)).exit_code == 0
+    assert cli("check", "--config", str(path)).exit_code == 0
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "digest.txt.j2").write_text("{{ digest.title }\n")
-    result = run("check", "--config", str(path))
+    result = cli("check", "--config", str(path))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "digest.txt.j2:1: " in result.stderr
     (tmp_path / "templates" / "digest.txt.j2").unlink()
     (tmp_path / "templates" / "archive.html.j2").write_text("{% if %}\n")
-    result = run("check", "--config", str(path))
+    result = cli("check", "--config", str(path))
     assert result.exit_code == 1 and "archive.html.j2:1: " in result.stderr

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.config import ConfigError, load_config
+from digest.config import ConfigError, FetchConfig, load_config
 
 GOOD = """
 newsletter: {title: Test Weekly}
@@ -103,7 +103,7 @@ def test_fetch_settings(newsletter):
         sources: [{name: Notes, path: notes/}]
         fetch: {concurrency: 8, timeout: 20}
     """))
-    assert config.fetch == {"concurrency": 8, "timeout": 20}
+    assert config.fetch == FetchConfig(concurrency=8, timeout=20, per_host=0)  # per_host: the default
     with pytest.raises(ConfigError) as caught:
         load_config(newsletter("""
             newsletter: {title: T}
@@ -141,3 +141,92 @@ def test_a_source_with_no_files_yet_is_a_warning(newsletter):
         "sources[0].path: the folder 'notes/' has no files yet (sources.yaml:3)",
         "sources[1].path: no files match 'notes/*.md' yet (sources.yaml:4)",
     )
+
+
+def test_unknown_key_warnings_show_with_the_errors_in_file_order(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T}
+        sources:
+          - {name: Notes, path: notes/}
+        trends:
+          - {name: Agents, keywrds: [agent]}
+          - {keywords: [tool]}
+    """, {"a.md": "# A\n\nText.\n"})
+    result = cli("check", "--config", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "warning: trends[0].keywrds: unknown key, ignored (did you mean 'keywords'?) (sources.yaml:5)\n"
+        "error: trends[1].name: missing: a trend needs a name (sources.yaml:6)\n")
+
+
+def test_addresses_urls_and_a_missing_templates_folder_are_errors(newsletter):
+    path = newsletter("""
+        newsletter:
+          title: T
+          from: editor at example.org
+          to: "Readers <readers@example.org>, list@example.org"
+          url: example.org/issues
+          unsubscribe_url: "%unsubscribe_url%"
+        templates: my-templates
+        sources:
+          - {name: Notes, path: notes/}
+    """, {"a.md": "# A\n\nText.\n"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.lines == [
+        "newsletter.from: expected an address like 'Name <news@example.org>', got 'editor at example.org' "
+        "(sources.yaml:3)",
+        "newsletter.url: expected an absolute http(s) URL like 'https://example.org/issues', "
+        "got 'example.org/issues' (sources.yaml:5)",
+        "templates: no such folder 'my-templates': your templates would go unused (sources.yaml:7)",
+    ]
+
+
+def test_good_addresses_and_urls_pass_and_reach_the_issue_settings(newsletter, tmp_path):
+    (tmp_path / "my-templates").mkdir()
+    config = load_config(newsletter("""
+        newsletter:
+          title: T
+          from: T Weekly <news@example.org>
+          url: https://example.org/issues
+          unsubscribe_url: "https://example.org/unsubscribe?u=%id%"
+        templates: my-templates
+        sources:
+          - {name: Notes, path: notes/}
+    """, {"a.md": "# A\n\nText.\n"}))
+    assert config.newsletter.as_dict() == {"from": "T Weekly <news@example.org>", "title": "T",
+                                           "unsubscribe_url": "https://example.org/unsubscribe?u=%id%",
+                                           "url": "https://example.org/issues"}
+    assert config.templates == tmp_path / "my-templates"
+    assert config.summarizer.max_trends == 8 and config.fetch.concurrency == 32  # the sections' own defaults
+
+
+def test_summarizer_weights_are_numbers_and_their_names_the_summarizers(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T, unsubscribe_url: "https://t.example/u"}
+        sources:
+          - {name: Notes, path: notes/}
+        summarizer:
+          centrality: 2.5
+          centralty: 3
+    """, {"a.md": "# A\n\nText.\n"})
+    config = load_config(path)
+    assert config.summarizer.weights == {"centrality": 2.5, "centralty": 3.0}
+    result = cli("check", "--config", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("warning: summarizer.centralty: unknown key, ignored (did you mean "
+                                    "'centrality'?) (sources.yaml:6)\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(newsletter("newsletter: {title: T}\nsources: [{name: Notes, path: notes/}]\n"
+                               "summarizer: {centrality: high}\n"))
+    assert caught.value.lines == ["summarizer.centrality: expected a number, got 'high' (sources.yaml:3)"]
+
+
+def test_loading_the_config_imports_no_stage():
+    import subprocess
+    import sys
+
+    code = ("import sys, digest.config; print(sorted(m for m in sys.modules if m.startswith("
+            "('digest.collect', 'digest.summarize', 'digest.render'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout == "[]\n", result.stderr

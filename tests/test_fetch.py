@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.collect import collect, summary
+from digest.collect import read_sources, summary
 from digest.collect.fetch import Limits, Validators, fetch_all
 from digest.config import load_config
 from digest.state import State
@@ -201,7 +201,7 @@ def test_collect_reports_each_feed_and_reuses_stored_articles_on_304(server, tmp
     config = load_config(write_config(tmp_path, server, "/etag.xml", "/latin1.xml", "/page.html",
                                       "/truncated.xml", "/feed.json", "/gone.xml"))
     with State(tmp_path / "state.sqlite") as state:
-        first = collect(config, state, FAST)
+        first = read_sources(config.sources, config.root, state, FAST)
         stats = {s.location.removeprefix(server): s for s in first.stats}
         assert stats["/etag.xml"].status == "ok" and stats["/etag.xml"].entries == 1
         latin = next(a for a in first.articles if a.source == "Feed /latin1.xml")
@@ -211,7 +211,7 @@ def test_collect_reports_each_feed_and_reuses_stored_articles_on_304(server, tmp
         assert any(w.startswith("Feed /truncated.xml: malformed feed") for w in first.warnings)
         assert stats["/feed.json"].entries == 2
         assert summary(first) == "6 feeds: 4 ok, 2 failed"
-        again = collect(config, state, FAST)
+        again = read_sources(config.sources, config.root, state, FAST)
     stats = {s.location.removeprefix(server): s for s in again.stats}
     assert stats["/etag.xml"].status == "not-modified"
     assert [a.title for a in again.articles if a.source == "Feed /etag.xml"] == ["Etag entry"]
@@ -221,7 +221,7 @@ def test_the_same_story_through_two_feeds_is_one_article(server, tmp_path):
     from digest.collect.window import merge_same
 
     config = load_config(write_config(tmp_path, server, "/ok.xml", "/mirror.xml"))
-    articles = merge_same(collect(config, None, FAST).articles)
+    articles = merge_same(read_sources(config.sources, config.root, None, FAST).articles)
     phones = [a for a in articles if a.url == "https://labnotes.example.org/2024/11/phones"]
     assert len(phones) == 1
     assert phones[0].sources == ("Feed /ok.xml", "Feed /mirror.xml")
@@ -231,11 +231,11 @@ def test_teasers_get_the_full_text_of_their_page_once(server, tmp_path):
     from builders import make_article
 
     from digest.collect.fulltext import fill_full_text
-    from digest.config import SourceConfig
+    from digest.models import Source
 
     teaser = make_article("url:t", "Agents at work, a short teaser.", source="Feed", url=server + "/article.html")
     long_enough = make_article("url:l", "word " * 200, source="Feed", url=server + "/missing.xml")
-    sources = [SourceConfig("Feed", "feed", server + "/teaser.xml", "auto")]
+    sources = [Source("Feed", "feed", server + "/teaser.xml", "auto")]
     with State(tmp_path / "state.sqlite") as state:
         filled, warnings = fill_full_text([teaser, long_enough], sources, state, FAST)
         assert warnings == []
@@ -244,7 +244,7 @@ def test_teasers_get_the_full_text_of_their_page_once(server, tmp_path):
         hits = HITS["/article.html"]
         again, _ = fill_full_text([teaser], sources, state, FAST)
     assert again[0].text == filled[0].text and HITS["/article.html"] == hits  # kept in state
-    never = [SourceConfig("Feed", "feed", server + "/teaser.xml", "never")]
+    never = [Source("Feed", "feed", server + "/teaser.xml", "never")]
     with State(tmp_path / "other.sqlite") as state:
         assert fill_full_text([teaser], never, state, FAST)[0][0] is teaser
 
@@ -266,7 +266,7 @@ def test_extract_reads_a_page_by_url(server):
 
 def test_an_empty_answer_is_not_a_feed_and_relative_links_resolve_against_the_feed(server, tmp_path):
     config = load_config(write_config(tmp_path, server, "/empty.xml", "/sub/relative.xml"))
-    got = collect(config, None, FAST)
+    got = read_sources(config.sources, config.root, None, FAST)
     stats = {s.location.removeprefix(server): s for s in got.stats}
     assert stats["/empty.xml"].status == "failed" and stats["/empty.xml"].error == "not a feed (the answer was empty)"
     assert [a.url for a in got.articles] == [server + "/sub/posts/1.html"]

@@ -204,3 +204,20 @@ def test_the_state_remembers_each_trend_with_its_terms():
         assert state.story_history(before="2024-W18") == [{"kessl": (2, {})},
                                                            {"velmora bridg": (3, {"velmora": 0.8})}]
         assert state.trend_history(before="2024-W18") == [{"kessl": 2}, {"velmora bridg": 3}]
+
+
+def test_discovered_stories_keep_their_edit_keys_when_the_week_is_rebuilt():
+    from datetime import date
+
+    from digest.edits import keyed
+    from digest.models import Digest
+
+    def draft(articles):
+        summary = summarize_week(articles)
+        return keyed(Digest(title="Town news", week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28),
+                            trends=tuple(summary.trends), articles=tuple(articles), also=tuple(summary.also)))
+
+    first, again = draft(BRIDGE + CHESS + [ORCHARD]), draft(list(reversed(BRIDGE + CHESS + [ORCHARD])))
+    assert [t.key for t in first.trends] == [t.key for t in again.trends]
+    assert "kessling-chess-championship" in [t.key for t in first.trends]
+    assert [b.key for t in first.trends for b in t.bullets] == [b.key for t in again.trends for b in t.bullets]

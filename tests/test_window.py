@@ -37,7 +37,8 @@ def test_weeks_parse_and_span():
 
 
 def test_feed_entries_go_into_the_week_they_were_published(state):
-    chosen = select_for_issue([feed_entry("in", 24), feed_entry("before", 15), feed_entry("after", 30)], W17, state, NOW)
+    entries = [feed_entry("in", 24), feed_entry("before", 15), feed_entry("after", 30)]
+    chosen = select_for_issue(entries, W17, state, NOW)
     assert [a.id for a in chosen] == ["in"]
 
 

@@ -1,27 +1,38 @@
-"""The collector: every configured source into articles, one bad source never fatal.
+"""The collector: every configured source into the articles of one week, one bad source never fatal.
+
+Its door is `collect_week()`: the sources, the state and the week in; the
+week's articles out, one story once, full text filled in, with a stats line
+per source and the warnings. A week that already has an issue keeps the
+articles the state holds for it, so a source that is down costs nothing.
+`remember()` records an issue's articles once it is written.
 
 Readers are registered by source kind; each returns what it read and what
-went wrong, and `collect()` records a `SourceStats` line per source.
+went wrong.
 """
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..config import Config, SourceConfig
-from ..models import Article, SourceStats
+from ..models import Article, Source, SourceStats
 from ..state import State
+from ..week import Week
 from . import cache
+from .dedupe import fingerprint
 from .feed import FeedRead, parse_feed, read_feed_file
 from .fetch import Fetched, Limits, Validators, fetch_all
+from .fulltext import fill_full_text
 from .local import shown_path
+from .window import dedupe, select_for_issue
 
-Reader = Callable[[SourceConfig, Path], FeedRead]
+__all__ = ["Collection", "Fetched", "Limits", "collect_week", "ids_for", "read_sources", "remember", "summary"]
+
+Reader = Callable[[Source, Path], FeedRead]
 
 
 @dataclass(slots=True)
@@ -34,22 +45,70 @@ class Collection:
     fetched: list[Fetched] = field(default_factory=list)
 
 
-def _read_path(source: SourceConfig, root: Path) -> FeedRead:
+def collect_week(sources: Sequence[Source], state: State, week: Week, root: Path, limits: Limits | None = None,
+                 now: datetime | None = None, progress: Callable[[Fetched], None] | None = None) -> Collection:
+    """The articles of `week`'s issue: read, one story once, the week's, kept ones back, full text in."""
+    limits = limits or Limits()
+    collection = read_sources(sources, root, state, limits, progress, since=week.start - timedelta(days=1))
+    kept = _kept(collection, state, week)
+    articles = select_for_issue(dedupe(collection.articles + kept), week, state, now=now)
+    filled, page_warnings = fill_full_text(articles, sources, state, limits)
+    if any(new is not old for new, old in zip(filled, articles, strict=True)):  # teasers of one story at two addresses
+        filled = dedupe(filled)                                      # meet once their pages are in
+    collection.articles = filled
+    collection.warnings += page_warnings
+    return collection
+
+
+def _kept(collection: Collection, state: State, week: Week) -> list[Article]:
+    """The articles the week's issue already had that no source gave this time (a feed down, a file gone)."""
+    read = {a.id for a in collection.articles}
+    kept = [a for a in map(cache.load_one, state.issue_articles(week.label)) if a.id not in read]
+    failed = {s.name for s in collection.stats if s.status == "failed"}
+    for name, count in sorted(Counter(a.source for a in kept if a.source in failed).items()):
+        collection.warnings.append(f"{name}: kept the {count} article(s) {week} already had from it")
+    return kept
+
+
+def ids_for(given: str, root: Path) -> list[str]:
+    """The article ids `given` may mean, most likely first: an id as listed, a feed entry's URL, a local file."""
+    from .urls import canonical_url
+
+    ids = [given]
+    if "://" in given:
+        ids.append(f"url:{canonical_url(given)}")
+    elif not given.startswith(("url:", "file:")):
+        path = Path(given)
+        if not path.exists():
+            path = root / given  # a path as the config gives it, from any folder
+        ids.append(f"file:{shown_path(path, root)}")
+    return ids
+
+
+def remember(state: State, week: Week, articles: Sequence[Article]) -> None:
+    """Once the issue is written: these articles are the week's, kept whole, and their text known again."""
+    with state.transaction():
+        state.assign(week.label, [a.id for a in articles])
+        state.store_articles(week.label, [(a.id, cache.dump_one(a)) for a in articles])
+        state.store_prints(week.label, [(a.id, fingerprint(a)) for a in articles])
+
+
+def _read_path(source: Source, root: Path) -> FeedRead:
     from .local import read_local
 
     articles, warnings = read_local(source.name, source.location, root)
     return FeedRead(articles=articles, entries=len(articles) + len(warnings), warnings=warnings)
 
 
-def _read_feed(source: SourceConfig, root: Path) -> FeedRead:
+def _read_feed(source: Source, root: Path) -> FeedRead:
     return read_feed_file(source.name, Path(source.location))
 
 
 READERS: dict[str, Reader] = {"path": _read_path, "feed": _read_feed}
 
 
-def collect(config: Config, state: State | None = None, limits: Limits = Limits(),
-            progress: Callable[[Fetched], None] | None = None, since: date | None = None) -> Collection:
+def read_sources(sources: Sequence[Source], root: Path, state: State | None = None, limits: Limits | None = None,
+                 progress: Callable[[Fetched], None] | None = None, since: date | None = None) -> Collection:
     """Read every source; failures become warnings and `failed` stats, never exceptions.
 
     Feeds over HTTP are fetched first, all at once; local sources are read as
@@ -57,17 +116,18 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
     entries from before that day (they belong to earlier issues).
     """
     result = Collection()
-    remote = [s for s in config.sources if s.kind == "feed" and s.is_url]
+    limits = limits or Limits()
+    remote = [s for s in sources if s.kind == "feed" and s.is_url]
     reads: dict[str, FeedRead] = {}
     if remote:
         reads, result.fetched = _read_remote(remote, state, limits, progress, since)
-    for source in config.sources:
+    for source in sources:
         if source.location in reads:
             read = reads[source.location]
             where = source.location
         else:
-            read = READERS[source.kind](source, config.root)
-            where = shown_path(source.location, config.root)
+            read = READERS[source.kind](source, root)
+            where = shown_path(source.location, root)
         for warning in read.warnings:
             result.warnings.append(f"{source.name}: {warning}")
         if read.error:
@@ -79,7 +139,7 @@ def collect(config: Config, state: State | None = None, limits: Limits = Limits(
     return result
 
 
-def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limits,
+def _read_remote(sources: list[Source], state: State | None, limits: Limits,
                  progress: Callable[[Fetched], None] | None,
                  since: date | None) -> tuple[dict[str, FeedRead], list[Fetched]]:
     """Fetch every feed at once; each is parsed as soon as it arrives, on every core."""
@@ -95,7 +155,13 @@ def _read_remote(sources: list[SourceConfig], state: State | None, limits: Limit
             if progress:
                 progress(answer)
 
-        fetched = fetch_all(list(names), {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        # Fetched a moment ago (a preview rebuilding on every save): the stored copy, no request at all.
+        fresh = state.fresh_feeds(names, limits.fresh) if state and limits.fresh else set()
+        for url in fresh:
+            arrived(Fetched(url, "not-modified"))
+        fetched = fetch_all([url for url in names if url not in fresh],
+                            {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        fetched.update({url: Fetched(url, "not-modified") for url in fresh})
         reads = {s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
                  for s in sources if s.location in fetched}
     return reads, list(fetched.values())
@@ -144,7 +210,7 @@ def _from_state(name: str, answer: Fetched, state: State | None, since: date | N
     return FeedRead(articles=cache.load(articles, name, since), entries=entries, status="not-modified")
 
 
-def from_fetched(source: SourceConfig, answer: Fetched, state: State | None,
+def from_fetched(source: Source, answer: Fetched, state: State | None,
                  parsed: FeedRead | None = None) -> FeedRead:
     """Articles from what the server said: new bytes, 'not modified', or an error."""
     if answer.status == "failed":

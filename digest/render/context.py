@@ -10,12 +10,11 @@ import jinja2
 
 from ..errors import where
 from ..models import Digest
+from .eml import address_of, list_id, unsubscribe_mailto
 from .templates import TemplateError, date_span, environment, render
 
 SUBJECT_TEMPLATE = "subject.txt.j2"
 PREHEADER_TEMPLATE = "preheader.txt.j2"
-
-DEFAULT_UNSUBSCRIBE = "%unsubscribe_url%"  # the merge tag most mailing tools replace when sending
 
 
 def newsletter_settings(digest: Digest) -> dict[str, Any]:
@@ -29,12 +28,22 @@ def newsletter_settings(digest: Digest) -> dict[str, Any]:
     # f-string would make "A, B <x@y>" read as two addresses.
     settings.setdefault("from", str(Address(display_name=title, addr_spec="digest@localhost")))
     settings.setdefault("to", "undisclosed-recipients:;")
-    settings.setdefault("unsubscribe_url", DEFAULT_UNSUBSCRIBE)
+    # Never a broken link: without a configured one (a URL or a mailing tool's
+    # merge tag, kept verbatim), readers write to the unsubscribe address or to From.
+    if not settings.get("unsubscribe_url"):
+        settings["unsubscribe_url"] = unsubscribe_mailto(settings.get("unsubscribe_mailto")
+                                                         or address_of(settings["from"]))
+    settings.setdefault("reply_to", "")
+    settings.setdefault("list_id", list_id(title, settings["from"]))
     return settings
 
 
-def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any]:
-    """The variables of every template (`digest templates --vars` lists them)."""
+def context(digest: Digest, template_dirs: Sequence[Path] = (), preview: bool = False) -> dict[str, Any]:
+    """The variables of every template (`digest templates --vars` lists them).
+
+    `preview` is true only in `digest preview`: templates then mark trends and
+    bullets (`data-trend`, `data-bullet`) for the editor's controls; the email never has them.
+    """
     newsletter = newsletter_settings(digest)
     articles = len(digest.articles)
     sources = len({name for article in digest.articles for name in article.sources})
@@ -42,6 +51,7 @@ def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any
     base = newsletter["url"]
     model: dict[str, Any] = {
         "digest": digest.to_dict(),
+        "preview": preview,
         "newsletter": newsletter,
         "issue": {
             "week_number": int(digest.week.split("-W")[1]),
@@ -51,6 +61,7 @@ def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any
             "sources": sources,
             "trends": trends,
             "intro": f"{_count(articles, 'article')} from {_count(sources, 'source')}, in {_count(trends, 'trend')}.",
+            "online": None,  # when the email is cut to fit: {url, bullets, articles} moved to the web version
         },
     }
     # The subject and preheader are templates too, so an editor words them;

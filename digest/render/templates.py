@@ -6,12 +6,16 @@ default instead of copying it: `{% extends "default:digest.mjml.j2" %}`.
 """
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.ext
 
 from ..errors import DigestError, where
 
@@ -34,7 +38,32 @@ def default_templates_dir() -> Path:
     return installed if installed.is_dir() else PACKAGE.parent / "templates"
 
 
-def environment(template_dirs: Sequence[Path], *, html: bool) -> jinja2.Environment:
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by file and checked against the source.
+
+    Environments are made fresh for each render (so a new override file is seen
+    at once), which would compile every template again each time; this keeps
+    the compiled code of a file whose source has not changed.
+    """
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+# One cache per kind of environment: autoescaping and extensions change the compiled code.
+_BYTECODE: dict[tuple[bool, tuple[type, ...]], _MemoryBytecode] = {}
+
+
+def environment(template_dirs: Sequence[Path], *, html: bool,
+                extensions: Sequence[type[jinja2.ext.Extension]] = ()) -> jinja2.Environment:
     """A fresh environment per render, so a preview always sees the editor's latest files."""
     defaults = jinja2.FileSystemLoader(str(default_templates_dir()))
     own = jinja2.FileSystemLoader([str(d) for d in template_dirs])
@@ -48,10 +77,24 @@ def environment(template_dirs: Sequence[Path], *, html: bool) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=list(extensions),
+        bytecode_cache=_BYTECODE.setdefault((html, tuple(extensions)), _MemoryBytecode()),
     )
     env.filters["day"] = day
     env.filters["span"] = date_span
     return env
+
+
+def template_sources(template_dirs: Sequence[Path]) -> list[tuple[str, Path, bool]]:
+    """Every template by name, the file a render uses for it, and whether that is the newsletter's own."""
+    found: dict[str, tuple[Path, bool]] = {}
+    defaults = default_templates_dir()
+    for folder, own in [*((Path(d), True) for d in template_dirs), (defaults, False)]:
+        own = own and folder.resolve() != defaults.resolve()  # digest's own checkout builds with its defaults
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.j2")):
+                found.setdefault(path.relative_to(folder).as_posix(), (path, own))
+    return [(name, path, own) for name, (path, own) in sorted(found.items())]
 
 
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
@@ -59,7 +102,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{where(exc.filename or exc.name or name, exc.lineno)}: {exc.message}") from None
+        raise TemplateError(_syntax_error(env, exc, name)) from None
     except jinja2.TemplateNotFound as exc:
         filename, line = _frame(exc, name)
         raise TemplateError(f"{where(filename, line)}: template not found: {exc.name}") from None
@@ -74,6 +117,49 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         filename, line = _frame(exc, name)
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         raise TemplateError(f"{where(filename, line)}: {message}") from None
+
+
+def _syntax_error(env: jinja2.Environment, exc: jinja2.TemplateSyntaxError, name: str) -> str:
+    """One line for a syntax error; a block left open is reported where it was opened.
+
+    Jinja notices an unclosed `{% if %}` only at the `{% endblock %}` or the
+    end of the file that comes after it, which is not where the editor must look.
+    """
+    filename = exc.filename or exc.name or name
+    message = exc.message or "syntax error"
+    innermost = re.search(r"The innermost block that needs to be closed is '(\w+)'", message)
+    source = exc.source
+    if source is None and exc.filename and Path(exc.filename).is_file():
+        source = Path(exc.filename).read_text(encoding="utf-8")
+    opened = _open_block(env, source, innermost.group(1)) if innermost and source is not None else None
+    if innermost is None or opened is None:
+        return f"{where(filename, exc.lineno)}: {message}"
+    found = re.match(r"Encountered unknown tag '(\w+)'", message)
+    stopped = f"{{% {found.group(1)} %}} on line {exc.lineno}" if found else "the end of the file"
+    return f"{where(filename, opened)}: {{% {innermost.group(1)} %}} is never closed ({stopped} comes first)"
+
+
+# The tags that open a block closed by "end<tag>"; `set` only without "=" (a block assignment).
+_BLOCK_TAGS = {"for", "if", "block", "macro", "call", "filter", "set", "with", "autoescape", "trans"}
+
+
+def _open_block(env: jinja2.Environment, source: str, innermost: str) -> int | None:
+    """The line of the innermost block still open where Jinja gave up, if it is an `innermost` block."""
+    stack: list[tuple[str, int]] = []
+    tokens = [t for t in env.lex(source) if t[1] != "whitespace"]
+    for at, (line, kind, _) in enumerate(tokens):
+        if kind != "block_begin" or at + 1 >= len(tokens) or tokens[at + 1][1] != "name":
+            continue
+        tag = tokens[at + 1][2]
+        if tag in _BLOCK_TAGS:
+            rest = itertools.takewhile(lambda t: t[1] != "block_end", tokens[at + 2:])
+            if tag != "set" or not any(t[1] == "operator" and t[2] == "=" for t in rest):
+                stack.append((tag, line))
+        elif tag.startswith("end") and tag[3:] in _BLOCK_TAGS:
+            if not stack or stack[-1][0] != tag[3:]:
+                break  # where Jinja stopped: the end of a block that is not the innermost one open
+            stack.pop()
+    return stack[-1][1] if stack and stack[-1][0] == innermost else None
 
 
 def template_files(env: jinja2.Environment, name: str) -> list[str]:

@@ -33,6 +33,7 @@ def wrap(text: str, width: int = WIDTH) -> str:
             out.append(line.rstrip())
             continue
         match = _BULLET_RE.match(line)
+        assert match is not None  # every part of the pattern is optional: it matches any line
         indent, marker = match.group(1), match.group(2) or ""
         out.extend(textwrap.wrap(line[len(indent) + len(marker):], width=width, initial_indent=indent + marker,
                                  subsequent_indent=" " * (len(indent) + len(marker)),

@@ -1,21 +1,24 @@
-"""Pick a trend's bullets: the passages that best state it, each citing every source.
+"""Pick a trend's bullets: the passages that best state it, each citing the sources that say it.
 
 A passage scores for being central to the trend, using its phrases, being
 specific (numbers, names), corroborated by other sources, and well placed (a
 list item, a lead sentence, a section named after the trend); it loses for
-dangling openings ("This shows..."), chatter (I, you, questions, calls to
-action) and bad length. Passages that say the same thing in several sources
-merge into one bullet citing them all; the rest are chosen by MMR so the
-bullets do not repeat each other.
+referring back ("One technique they're exploring"), chatter (I, you, calls
+to action) and bad length. A passage that leans on the sentence before it
+("This shows...", "The release also adds...") or asks a question is never a
+bullet. A bullet cites every source with a passage that states its claim
+(`claims.py`), not those merely on its subject; the bullets are chosen by
+MMR so they do not repeat each other.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .claims import backs
 from .index import Entry, Index, cosine
-from .text import NUMBER_RE, split_label, words
+from .text import NUMBER_RE, background, split_label, term, words
 
 _DANGLING_RE = re.compile(
     r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
@@ -31,6 +34,47 @@ _DISCOURSE_RE = re.compile(
     r"in fact|indeed|notably|importantly|interestingly|similarly|likewise|meanwhile|besides|"
     r"on the other hand|in other words|that being said|in conclusion|overall|finally|lastly|first|"
     r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
+
+
+# "The release also adds ...", "The move ...", "The headline of this release ...": a subject the reader
+# was told in a sentence the bullet leaves behind.
+_ALSO_RE = re.compile(r"^(?:the|its|their|this|that|these|those)\s+(?:\S+\s+){0,2}also\b", re.IGNORECASE)
+# ("that" is left out: "agents that plan" is a relative clause, not a reference back.)
+_BACK_REFERENCE_RE = re.compile(r"^(?:\S+\s+){0,5}(?:this|these|those)\s+(?:release|version|update|move|"
+                                r"decision|change|changes|feature|features|announcement|post|article|deal|plan|"
+                                r"proposal|approach|method|technique|tool|project|step|work)\b",
+                                re.IGNORECASE)
+_ANAPHORIC_NOUNS = ("release|version|update|move|decision|change|feature|announcement|deal|plan|proposal|measure|"
+                    "incident|attack|company|firm|group|project|tool|agreement|report|study|paper|team|approach|"
+                    "technique|method|system|latter|former|same")
+_THE_NOUN_RE = re.compile(rf"^the\s+(?:{_ANAPHORIC_NOUNS})\b(?!\s+(?:of|to|for|that|which|between|behind|from)\b)",
+                          re.IGNORECASE)
+
+
+# A pronoun or demonstrative early in the sentence, before anything it could stand for: "One technique
+# they're exploring ...", "..., these models are pushing ...". Weaker signs than an opening "This": a penalty.
+_LEANS_RE = re.compile(r"^(?:[a-z][\w’'-]*\s+){1,3}(?:they|they['’]re|them|it|it['’]s)\b|\b(?:these|those)\s+"
+                       r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b"
+                       r"|^[^,]{3,60},\s+(?:it|they|this|these)\b")  # "Once the data is ready, it undergoes ..."
+
+
+def leans(text: str) -> bool:
+    """Whether a passage refers back to something it does not name ("these models", "they're")."""
+    return bool(_LEANS_RE.search(text[:1].lower() + text[1:]))
+
+
+def dangles(text: str) -> bool:
+    """Whether a passage leans on the one before it ("This shows...", "It also adds...", "The release also...",
+    "The headline of this release...")."""
+    label = split_label(text)
+    body = _DISCOURSE_RE.sub("", label[1] if label else text).strip()
+    return bool(_DANGLING_RE.match(body) or _ALSO_RE.match(body) or _BACK_REFERENCE_RE.match(body)
+                or _THE_NOUN_RE.match(body))
+
+
+def chatty(text: str) -> bool:
+    """Whether a passage talks to the reader or about the writer, outside a quote."""
+    return bool(_CHATTER_RE.search(text)) and not _QUOTED_RE.search(text)
 
 
 # Within a trend, its own terms weigh this much of their tf-idf when passages are compared.
@@ -102,12 +146,13 @@ def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: 
         # What it says beyond the trend's name: distinct content terms, up to a full sentence's worth.
         "substance": weights["substance"] * min(1.0, len(compared.vector.keys() - topic) / 12),
     }
+    if dangles(text):
+        return None  # a bullet stands alone: its subject is in the sentence before, which it leaves behind
     penalty = 0.0
-    label = split_label(text)
-    if _DANGLING_RE.match(_DISCOURSE_RE.sub("", label[1] if label else text)):
-        penalty += weights["dangling"]
-    if _CHATTER_RE.search(text) and not _QUOTED_RE.search(text):
+    if chatty(text):
         penalty += weights["chatter"]
+    if leans(text):
+        penalty += weights["dangling"] / 2
     if n > weights["max_words"]:
         penalty += 0.02 * (n - weights["max_words"])
     if n < 10:
@@ -136,12 +181,13 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
            topic: frozenset[str] = frozenset()) -> list[Candidate]:
     """Merge passages that say the same thing, then pick `count` by MMR.
 
-    Within a trend, a passage of another article that is close enough to a
-    bullet (`support`) is cited by it; one that says the same thing
-    (`duplicate`) is folded into it. `topic`: the trend's own terms, which
-    weigh little in the comparison, since every bullet of "Direct Preference
-    Optimization" says those words: two bullets are the same when they say
-    the same thing about it.
+    Within a trend, a passage of another article that states a bullet's
+    claim (`claims.backs`) is cited by it; one too close to be a bullet of
+    its own (`duplicate`) is folded into it, and cited only if it states the
+    claim. `topic`: the trend's own terms, which weigh little in the
+    comparison, since every bullet of "Direct Preference Optimization" says
+    those words: two bullets are the same when they say the same thing
+    about it.
     """
     by_score = sorted(candidates, key=lambda c: (-c.score, c.index))
     # Only the best few can become bullets; the rest may still back them.
@@ -154,13 +200,15 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
         home = None
         for group in groups:
             similarity = cosine(compared[group.index], entry)
+            # Cited only when it states the bullet's claim, never because it shares the trend's words.
             if similarity >= weights["duplicate"] and home is None:
-                home = group  # says the same thing: one bullet
-            elif similarity >= weights["support"] and _new_article(index, group, entry):
-                group.supporters.add(cand.index)  # backs the claim: cited, and still a bullet of its own
-        if home is not None:
-            home.supporters.add(cand.index)
-        elif len(groups) < leaders:
+                home = group  # too close to be a bullet of its own
+                if backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
+                    group.supporters.add(cand.index)
+            elif similarity >= weights["support"] and _new_article(index, group, entry) \
+                    and backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
+                group.supporters.add(cand.index)  # states the claim: cited, and still a bullet of its own
+        if home is None and len(groups) < leaders:
             groups.append(cand)
     for group in groups:
         articles = {index.entries[i].passage.article_id for i in group.supporters}
@@ -215,16 +263,35 @@ def _is_label(text: str) -> bool:
     return len(words) <= 2 or (len(words) <= 10 and title_case)
 
 
-def clean_bullet(text: str) -> str:
-    """The passage as a bullet: no leading discourse marker, capitalised, punctuated."""
+def clean_bullet(text: str, lower_names: Callable[[str], bool] | None = None) -> str:
+    """The passage as a bullet: no leading discourse marker, capitalised, punctuated.
+
+    `lower_names`: whether a word is a name its sources write in lower case
+    ("cargo-deny", "npm"), which a bullet keeps as they write it.
+    """
     text = re.sub(r"\s+", " ", text).strip().lstrip("•*-–— ").strip()
     label = split_label(text)
     if label and _is_label(label[0]):
         rest = _DISCOURSE_RE.sub("", label[1])
-        text = f"{label[0]}: {rest[:1].upper()}{rest[1:]}"
+        text = f"{label[0]}: {_capitalised(rest, lower_names)}"
     else:
-        text = _DISCOURSE_RE.sub("", text)
-        text = text[:1].upper() + text[1:]
+        text = _capitalised(_DISCOURSE_RE.sub("", text), lower_names)
     if text and text[-1] not in ".!?…\"”')":
         text += "."
     return text
+
+
+def _capitalised(text: str, lower_names: Callable[[str], bool] | None) -> str:
+    first = text.split(" ", 1)[0].rstrip(",.:;")
+    if lower_names and first[:1].islower() and lower_names(first):
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def lower_name(word: str, texts: Iterable[str]) -> bool:
+    """A tool's name written in lower case: not an everyday word (or spelled like code: "cargo-deny",
+    "llama.cpp"), and never capitalised by the sources."""
+    if not (re.search(r"[-._\d]", word) or term(word) not in background()):
+        return False
+    capitalised = re.compile(rf"(?<![\w-]){re.escape(word[:1].upper() + word[1:])}(?![\w-])")
+    return not any(capitalised.search(text) for text in texts)

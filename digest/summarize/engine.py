@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..models import Article, Brief, Bullet, Citation, Passage, Trend
-from .bullets import Candidate, clean_bullet, score_entries, select
+from ..models import Article, Brief, Bullet, Citation, Trend
+from .bullets import Candidate, clean_bullet, lower_name, score_entries, select
+from .cluster import summarize_cluster
 from .discovery import story_draft, story_phrases, told_by_editor, week_use
-from .index import Index, build_index, cosine, keyword_seq, matches
+from .index import Index, build_index, cosine
 from .momentum import momentum, signature, story_counts
 from .naming import NameCandidate, name_story
 from .passages import split_all
@@ -140,7 +141,8 @@ def summarize_week(
             trend=draft.name, configured=draft.configured, articles=len(articles_in),
             phrases=[(k, 1.0) for k in draft.keywords] if draft.configured else
             [(surface(index, key), weight) for key, weight in sorted(draft.phrases.items(), key=lambda kv: -kv[1])[:8]],
-            bullets=[(b.text, c.parts, [s.title for s in b.sources]) for b, c in zip(trend.bullets, chosen)],
+            bullets=[(b.text, c.parts, [s.title for s in b.sources])
+                     for b, c in zip(trend.bullets, chosen, strict=True)],
             names=[(c.name, c.score, c.why) for c in candidates[:8]],
         )
         trends.append((trend, explanation))
@@ -238,89 +240,12 @@ def _bullet(index: Index, candidate: Candidate) -> Bullet:
         article = index.articles[index.entries[i].passage.article_id]
         citations.setdefault(article.id, Citation(article_id=article.id, title=article.title,
                                                   url=article.url, source=article.source))
-    return Bullet(text=clean_bullet(entry.passage.text), sources=tuple(citations.values()),
+    def lower(word: str) -> bool:
+        return lower_name(word, (e.passage.text for e in index.entries))
+
+    return Bullet(text=clean_bullet(entry.passage.text, lower),
+                  sources=tuple(citations.values()),
                   score=round(candidate.score, 4))
-
-
-def summarize_cluster(
-    articles: Sequence[Article],
-    *,
-    sentences: int | None = None,
-    words: int | None = None,
-    query: str | None = None,
-    weights: dict[str, float] | None = None,
-) -> list[tuple[Passage, float]]:
-    """The best passages of a cluster of documents, best first, within a budget.
-
-    A query of a few words ("quantization", "tool use") focuses the way a
-    configured trend's keywords do: the passages that say them come first,
-    and only when they run out do passages that share some of its words fill
-    in. A longer topic statement ("Describe the effects of ...") seldom
-    occurs word for word: passages are ranked by how many of its specific
-    terms they use.
-    """
-    w = merged(weights)
-    index = build_index(articles, split_all(articles))
-    everything = list(range(len(index.entries)))
-    limit = sentences if sentences is not None else 5
-    # A word budget: choose enough for it (passages have at least min_words), then fill in order.
-    count = words // int(w["min_words"]) + 1 if words else limit
-    if not query:
-        chosen = select(index, score_entries(index, everything, _cluster_phrases(index, everything), w), count, w)
-        return _within(index, chosen, limit, words)
-    seq = keyword_seq(query, index.aliases)
-    exact = [i for i in everything if matches(index.entries[i], seq)] if len(content_terms(query)) <= 3 else []
-    chosen = select(index, score_entries(index, exact, {seq.strip(): 1.0}, w), count, w) if exact else []
-    if len(chosen) < count:
-        taken = {i for c in chosen for i in c.supporters}
-        members, relevance = _related(index, [i for i in everything if i not in taken], query)
-        phrases = _cluster_phrases(index, members)
-        more = _unsaid(index, score_entries(index, members, phrases, w, relevance), chosen, w["duplicate"])
-        chosen += select(index, more, count - len(chosen), w)
-    return _within(index, chosen, limit, words)
-
-
-def _within(index: Index, chosen: list[Candidate], limit: int, words: int | None) -> list[tuple[Passage, float]]:
-    """The chosen passages, best first, up to `limit` of them or within `words`."""
-    result, used = [], 0
-    for cand in chosen:
-        passage = index.entries[cand.index].passage
-        n = len(passage.text.split())
-        if words is not None and used + n > words and result:
-            if used >= words * 0.9:
-                break
-            continue
-        result.append((passage, round(cand.score, 4)))
-        used += n
-        if words is None and len(result) >= limit:
-            break
-    return result
-
-
-def _cluster_phrases(index: Index, members: Sequence[int]) -> dict[str, float]:
-    """The phrases most documents of the cluster share: what it is about."""
-    where: dict[str, set[str]] = {}
-    for i in members:
-        entry = index.entries[i]
-        for key in entry.phrases:
-            where.setdefault(key, set()).add(entry.passage.article_id)
-    articles = len({index.entries[i].passage.article_id for i in members})
-    shared = {key: float(len(found)) for key, found in where.items() if len(found) >= max(2, articles // 3)}
-    return dict(sorted(shared.items(), key=lambda kv: -kv[1])[:30])  # ties: first used first
-
-
-def _related(index: Index, members: list[int], query: str) -> tuple[list[int], dict[int, float]]:
-    """The passages that share the query's terms, and how much (idf-weighted cosine)."""
-    terms = set(content_terms(query))
-    terms |= {t for a in terms & index.aliases.keys() for t in index.aliases[a].split()}
-    weights = {t: index.idf[t] for t in terms if t in index.idf}
-    norm = sum(v * v for v in weights.values()) ** 0.5 or 1.0
-    relevance = {}
-    for i in members:
-        entry = index.entries[i]
-        relevance[i] = sum(v * entry.vector.get(t, 0.0) for t, v in weights.items()) / (entry.norm * norm)
-    related = [i for i in members if relevance[i] > 0]
-    return (related if len(related) >= 5 else members), relevance
 
 
 __all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

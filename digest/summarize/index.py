@@ -78,9 +78,9 @@ class Index:
 def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
     chunked = [chunks(passage.text) for passage in passages]
     aliases = find_acronyms([passage.text for passage in passages], chunked)
-    entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked)]
+    entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked, strict=True)]
     ranks: Counter[str] = Counter()
-    for before, entry in zip([None, *passages], entries):
+    for before, entry in zip([None, *passages], entries, strict=False):
         entry.lead = before is None or before.article_id != entry.passage.article_id \
             or before.block != entry.passage.block
         entry.rank = ranks[entry.passage.article_id]
@@ -190,7 +190,7 @@ def _entry(passage: Passage, chunked: list[list[str]], aliases: dict[str, str]) 
     for words in chunked:
         count += len(words)
         infos = [_word(w) for w in words]
-        for w, (t, stop, _, acronym) in zip(words, infos):
+        for w, (t, stop, _, acronym) in zip(words, infos, strict=True):
             if stop:
                 continue
             vector[t] += 1
@@ -219,11 +219,6 @@ def _word(word: str) -> tuple[str, bool, bool, bool]:
     """(term, is a stopword, is a joiner, is an acronym) of one word, computed once."""
     stop = len(word) < 2 or is_stopword(word) or word.isdigit()
     return term(word), stop, word.lower() in _JOINERS, is_acronym(word)
-
-
-def _as_heading(passage: Passage, text: str) -> Passage:
-    return Passage(article_id=passage.article_id, text=text, kind="heading", section=passage.section,
-                   position=passage.position, block=passage.block)
 
 
 def _ngrams(words: list[str], infos: list[tuple[str, bool, bool, bool]], phrases: dict[str, str]) -> None:

@@ -1,0 +1,102 @@
+"""The built issue as it goes out: found on disk, then stamped for one recipient at the time of sending.
+
+The .eml in the issue folder keeps its fixed Date and Message-ID (rebuilds
+stay byte-identical); each message sent gets the time it leaves, a
+Message-ID of its own under the sender's domain, and its recipient in To.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from email import message_from_bytes
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses
+from pathlib import Path
+
+from ..errors import DigestError, where
+
+WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltIssue:
+    """One issue's ready-to-send message, as `digest build` wrote it."""
+
+    week: str
+    path: Path
+    eml: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for one recipient: the envelope and the bytes the server gets."""
+
+    sender: str  # envelope MAIL FROM
+    recipient: str  # envelope RCPT TO
+    message_id: str
+    data: bytes
+
+    @property
+    def headers(self) -> str:
+        """The header block as it goes on the wire, unfolded for reading."""
+        head = self.data.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
+        return re.sub(r"\r\n[ \t]+", " ", head).replace("\r\n", "\n")
+
+
+def find_issue(output: Path, week: str | None) -> BuiltIssue:
+    """The issue of `week`, or the last one built (the newest week in the output folder)."""
+    if week is None:
+        weeks = sorted(p.parent.name for p in output.glob("*-W*/digest.eml") if WEEK_RE.match(p.parent.name))
+        if not weeks:
+            raise DigestError(f"{where(output)}: no built issue to send (run `digest build` first)")
+        week = weeks[-1]
+    path = output / week / "digest.eml"
+    try:
+        return BuiltIssue(week=week, path=path, eml=path.read_bytes())
+    except FileNotFoundError:
+        raise DigestError(f"{week}: no built issue in {where(output)} (run `digest build --week {week}`)") from None
+    except OSError as exc:
+        raise DigestError(f"{where(path)}: cannot read the issue ({exc.strerror or exc})") from None
+
+
+def addresses(value: str | list[str] | tuple[str, ...], key: str) -> list[str]:
+    """The bare addresses of a To-like value ("A <a@x>, b@y" or a list); an unusable one is an error."""
+    items = [value] if isinstance(value, str) else list(value)
+    found: list[str] = []
+    for _, address in getaddresses(items):
+        if not address:
+            continue
+        try:
+            parsed = Address(addr_spec=address)
+        except (ValueError, IndexError):
+            parsed = None
+        if parsed is None or not parsed.domain or not parsed.username:
+            raise DigestError(f"{key}: not an email address: {address!r}", exit_code=2)
+        if address.lower() not in {a.lower() for a in found}:
+            found.append(address)
+    return found
+
+
+def outgoing(issue: BuiltIssue, recipient: str, now: datetime, to_header: str | None = None) -> Outgoing:
+    """The built message with the Date of sending, a fresh Message-ID and `recipient` (or `to_header`) as To."""
+    message = message_from_bytes(issue.eml, _class=EmailMessage, policy=SMTP)
+    sender_header = message["From"]
+    sender = addresses(str(sender_header), "newsletter.from")[0] if sender_header else "digest@localhost"
+    domain = sender.rsplit("@", 1)[1]
+    # Short enough to stay on one header line: some readers keep a folded Message-ID's leading space.
+    message_id = f"<digest-{issue.week}.{secrets.token_hex(8)}@{domain}>"
+    _replace(message, "To", to_header or recipient)
+    _replace(message, "Date", format_datetime(now))
+    _replace(message, "Message-ID", message_id)
+    return Outgoing(sender=sender, recipient=recipient, message_id=message_id, data=message.as_bytes())
+
+
+def _replace(message: EmailMessage, name: str, value: str) -> None:
+    if name in message:
+        message.replace_header(name, value)
+    else:
+        message[name] = value

@@ -1,0 +1,58 @@
+"""A bullet cites the sources that say it, and reads alone: a week of Rust tooling notes."""
+from __future__ import annotations
+
+from builders import make_article
+
+from digest.summarize import summarize_week
+
+RUST = [
+    make_article("notes", "Incremental compilation also got cheaper: the query cache is smaller on disk, about 40% "
+                          "less for a large workspace.",
+                 "cargo-deny now checks the licenses of every dependency before a release is tagged.",
+                 "The release also adds a lint for unused lifetimes.", source="Notes"),
+    make_article("blog", "Incremental compilation remains the reason large Rust workspaces rebuild in seconds, and "
+                         "teams tune it with care.",
+                 "cargo-deny flags a crate whose license changed between two versions of the lockfile.",
+                 "This makes audits much faster for everyone.", source="Blog"),
+    make_article("feed", "Incremental compilation is a topic every Rust team argues about at length on forums.",
+                 "The headline of this release is a faster borrow checker for async code.",
+                 "It ships in six weeks with the next stable toolchain.", source="Feed"),
+    make_article("weekly", "Incremental compilation also got cheaper, with a query cache that is smaller on disk: "
+                           "about 40% less for a large workspace.", source="Weekly"),
+]
+TRENDS = [("Rust tooling", ["incremental compilation", "cargo-deny", "release"])]
+
+
+def bullets():
+    summary = summarize_week(RUST, TRENDS, bullets=5)
+    return [b for t in summary.trends for b in t.bullets]
+
+
+def cited(bullet) -> set[str]:
+    return {s.article_id for s in bullet.sources}
+
+
+def test_a_bullet_cites_only_the_sources_that_state_its_claim():
+    cache = next(b for b in bullets() if "query cache" in b.text)
+    # The blog and the feed write about incremental compilation too, but neither says the cache shrank.
+    assert cited(cache) == {"notes", "weekly"}
+
+
+def test_a_source_on_the_same_subject_is_never_cited_for_anothers_claim():
+    for bullet in bullets():
+        if "license" in bullet.text:
+            assert "feed" not in cited(bullet)  # the feed never mentions licenses
+        if "async" in bullet.text:
+            assert cited(bullet) == {"feed"}
+
+
+def test_bullets_never_lean_on_a_sentence_they_leave_behind():
+    texts = [b.text for b in bullets()]
+    assert texts
+    for text in texts:
+        assert not text.startswith(("The release also", "The headline of this release", "This ", "It "))
+
+
+def test_a_tool_named_in_lower_case_keeps_its_case():
+    deny = [b.text for b in bullets() if "argo-deny" in b.text]
+    assert deny and all(text.startswith("cargo-deny") for text in deny)

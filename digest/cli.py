@@ -138,7 +138,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
-            _print_explanations(result.explanations, result.digest)
+            _print_explanations(result.explanations, result.digest, err=dry_run)
         summary = f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends"
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
@@ -161,22 +161,31 @@ def _progress(feeds: int):
         yield lambda fetched: bar.update(1)
 
 
-def _print_explanations(explanations, digest) -> None:
+def _print_explanations(explanations, digest, err: bool = False) -> None:
+    """Why each trend, its name and its bullets: on stdout, before the folder's line.
+
+    With --dry-run stdout is the issue's text: then they go to stderr.
+
+    Explanations speak of the draft; the editor's hand shows through the stable keys.
+    """
     from .edits import bullet_key, trend_key
 
-    # Explanations speak of the draft; the editor's hand shows through the stable keys.
     trends = {t.key: t for t in digest.trends}
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
         trend = trends.get(trend_key(ex.trend))
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=True)
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=err)
+        if ex.names:
+            click.echo("  name candidates:", err=err)
+        for name, score, why in ex.names:
+            click.echo(f"    {score:6.3f}  {name}: {why}", err=err)
         bullets = {b.key: b for b in trend.bullets} if trend else {}
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
             bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
             click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
-                       f"      sources: {'; '.join(sources)}", err=True)
+                       f"      sources: {'; '.join(sources)}", err=err)
 
 
 def _by_editor(item) -> str:

@@ -124,6 +124,21 @@ class Trend:
 
 
 @dataclass(frozen=True, slots=True)
+class Brief:
+    """A story of "Also this week": told by one source, or past `max_trends`.
+
+    Its title and best sentence, linked to the article that says it; `article_ids`
+    are all the articles of the story.
+    """
+
+    title: str
+    text: str
+    url: str | None
+    source: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SourceStats:
     """What one configured source gave this run (`stats.sources[]`)."""
 
@@ -154,6 +169,7 @@ class Digest:
     sources: tuple[SourceStats, ...] = ()
     warnings: tuple[str, ...] = ()
     newsletter: dict[str, Any] = field(default_factory=dict)
+    also: tuple[Brief, ...] = ()  # "Also this week": no story the editor follows vanishes
     note: str = ""  # the editor's note at the top of the issue
     edits: tuple[str, ...] = ()  # what the editor's edits file changed, one line each
 
@@ -168,6 +184,8 @@ class Digest:
             "note": self.note,
             "edits": list(self.edits),
             "trends": [_trend_dict(trend) for trend in self.trends],
+            "also": [{"title": b.title, "text": b.text, "url": b.url, "source": b.source,
+                      "articles": list(b.article_ids)} for b in self.also],
             "articles": [_article_dict(article) for article in self.articles],
             "warnings": list(self.warnings),
             "stats": {

@@ -137,7 +137,7 @@ def summarize_stage(config: Config, articles: list[Article], state: State, week:
         max_trends=settings.max_trends,
         bullets=settings.bullets,
         weights=dict(settings.weights),
-        history=state.trend_history(before=week.label),
+        history=state.story_history(before=week.label),
         seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.description))),
     )
@@ -168,6 +168,7 @@ def make_digest(config: Config, week: Week, articles: list[Article], summary: We
         sources=tuple(replace(s, used=used[s.name]) for s in stats),
         warnings=tuple(warnings),
         newsletter=config.newsletter.as_dict(),
+        also=tuple(summary.also),
     )
 
 

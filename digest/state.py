@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -54,6 +55,12 @@ CREATE TABLE IF NOT EXISTS trends (
     key      TEXT NOT NULL,       -- normalised name, stable across issues
     name     TEXT NOT NULL,
     articles INTEGER NOT NULL,
+    PRIMARY KEY (issue, key)
+);
+CREATE TABLE IF NOT EXISTS trend_terms (
+    issue TEXT NOT NULL,
+    key   TEXT NOT NULL,           -- the trend's key, as in trends
+    terms TEXT NOT NULL,           -- its signature as JSON {term: weight}: the story known again next week
     PRIMARY KEY (issue, key)
 );
 CREATE TABLE IF NOT EXISTS feeds (
@@ -261,14 +268,18 @@ class State:
 
     # Trend history --------------------------------------------------------
 
-    def record_trends(self, issue: str, trends: Iterable[tuple[str, str, int]]) -> None:
-        """Replace the history of `issue` with (key, name, article count) rows."""
+    def record_trends(self, issue: str, trends: Iterable[tuple[str, str, int]],
+                      terms: Mapping[str, Mapping[str, float]] | None = None) -> None:
+        """Replace the history of `issue` with (key, name, article count) rows, and each key's terms."""
         with self.transaction():
             self.db.execute("DELETE FROM trends WHERE issue = ?", (issue,))
+            self.db.execute("DELETE FROM trend_terms WHERE issue = ?", (issue,))
             self.db.executemany(
                 "INSERT OR REPLACE INTO trends (issue, key, name, articles) VALUES (?, ?, ?, ?)",
                 [(issue, key, name, count) for key, name, count in trends],
             )
+            self.db.executemany("INSERT OR REPLACE INTO trend_terms VALUES (?, ?, ?)",
+                                [(issue, key, json.dumps(dict(t), sort_keys=True)) for key, t in (terms or {}).items()])
 
     def record_phrases(self, issue: str, keys: Iterable[str]) -> None:
         with self.transaction():
@@ -284,13 +295,23 @@ class State:
 
     def trend_history(self, before: str, issues: int = 4) -> list[dict[str, int]]:
         """Article counts per trend key for the last `issues` issues before `before`, newest first."""
-        weeks = [row[0] for row in self.db.execute(
-            "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues))]
         history = []
-        for week in weeks:
+        for week in self._trend_weeks(before, issues):
             rows = self.db.execute("SELECT key, articles FROM trends WHERE issue = ?", (week,))
             history.append(dict(rows))
         return history
+
+    def story_history(self, before: str, issues: int = 4) -> list[dict[str, tuple[int, dict[str, float]]]]:
+        """`trend_history` with each trend's terms: key -> (articles, {term: weight}), newest first."""
+        history = []
+        for counts, week in zip(self.trend_history(before, issues), self._trend_weeks(before, issues), strict=True):
+            terms = dict(self.db.execute("SELECT key, terms FROM trend_terms WHERE issue = ?", (week,)))
+            history.append({key: (n, json.loads(terms.get(key, "{}"))) for key, n in counts.items()})
+        return history
+
+    def _trend_weeks(self, before: str, issues: int) -> list[str]:
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues))]
 
 
 NEVER = "never"  # the issue of an article the editor took out for good: no week's label sorts like it

@@ -146,14 +146,14 @@ def test_a_build_applies_the_edits_and_digest_json_says_so(sample_folder):
     tmp_path = sample_folder
     (tmp_path / "edits").mkdir()
     (tmp_path / "edits" / "2024-W46.yaml").write_text(
-        "note: A word from the editor.\ntrends:\n  multimodal: {pin: true}\n  no-such: {drop: true}\n")
+        "note: A word from the editor.\ntrends:\n  multimodal-models: {pin: true}\n  no-such: {drop: true}\n")
     result = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46",
                                        "--explain"])
     assert result.exit_code == 0, result.output
     model = json.loads((tmp_path / "output" / "2024-W46" / "digest.json").read_text())
-    assert model["trends"][0]["key"] == "multimodal" and model["trends"][0]["edited"] == ["pinned"]
-    assert model["note"] == "A word from the editor." and "pinned trend 'Multimodal'" in model["edits"]
-    assert "(pinned by the editor)" in result.stderr
+    assert model["trends"][0]["key"] == "multimodal-models" and model["trends"][0]["edited"] == ["pinned"]
+    assert model["note"] == "A word from the editor." and "pinned trend 'Multimodal models'" in model["edits"]
+    assert "(pinned by the editor)" in result.stdout  # --explain is on stdout
     assert "2024-W46.yaml: trends.no-such: no such trend in this issue" in result.stderr  # a warning, exit 0
 
 

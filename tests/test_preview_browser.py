@@ -57,19 +57,19 @@ def test_drop_a_bullet_and_pin_a_trend_from_the_page(studio):
     first.locator(".digest-controls [data-action=drop]").click()
     expect(frame.locator(f'[data-bullet="{key}"]')).to_have_count(0)
 
-    frame.locator('[data-trend="multimodal"] .digest-controls [data-action=pin]').click()
-    expect(frame.locator("[data-trend]").first).to_have_attribute("data-trend", "multimodal")
-    expect(frame.locator('[data-trend="multimodal"] .digest-controls [data-action=unpin]')).to_have_count(1)
-    expect(frame.locator('[data-trend="multimodal"]')).to_have_class(re.compile("digest-edited"))
+    frame.locator('[data-trend="multimodal-models"] .digest-controls [data-action=pin]').click()
+    expect(frame.locator("[data-trend]").first).to_have_attribute("data-trend", "multimodal-models")
+    expect(frame.locator('[data-trend="multimodal-models"] .digest-controls [data-action=unpin]')).to_have_count(1)
+    expect(frame.locator('[data-trend="multimodal-models"]')).to_have_class(re.compile("digest-edited"))
 
     edits = yaml.safe_load((folder / "edits" / "2024-W46.yaml").read_text())
-    assert edits == {"trends": {"multimodal": {"pin": True}}, "bullets": {key: {"drop": True}}}
+    assert edits == {"trends": {"multimodal-models": {"pin": True}}, "bullets": {key: {"drop": True}}}
 
     # The issue as `digest build` makes it holds the same edits, and no controls.
     main.main(["build", "--config", str(folder / "sources.yaml"), "--week", "2024-W46"], standalone_mode=False)
     issue = folder / "output" / "2024-W46"
     model = json.loads((issue / "digest.json").read_text())
-    assert model["trends"][0]["key"] == "multimodal" and model["trends"][0]["edited"] == ["pinned"]
+    assert model["trends"][0]["key"] == "multimodal-models" and model["trends"][0]["edited"] == ["pinned"]
     assert key not in {b["key"] for t in model["trends"] for b in t["bullets"]}
     html = (issue / "digest.html").read_text()
     assert "data-bullet" not in html and "digest-controls" not in html and "frame.js" not in html

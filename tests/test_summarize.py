@@ -118,13 +118,22 @@ def test_explanations_say_why_each_bullet_was_chosen():
     assert len(sources) >= 1
 
 
-def test_a_phrase_strong_every_week_gives_way_to_a_new_one():
-    fresh = summarize_week(QUANT + AGENTS, [], max_trends=1)
-    top = fresh.trends[0]
+def test_a_phrase_strong_every_week_gives_way_as_a_name():
+    fresh = summarize_week(QUANT + AGENTS, [])
     assert fresh.phrases  # the week's strongest phrases, for the state file
-    evergreen = {key: 8 for key in fresh.phrases[:5]}
-    later = summarize_week(QUANT + AGENTS, [], max_trends=1, seen_phrases=evergreen)
-    assert later.trends[0].name != top.name
+    slm = fresh.trends[0]
+    assert slm.name == "Small language models (SLMs)"
+    evergreen = {key: 8 for key in ("small languag model", "languag model", "small languag")}
+    later = summarize_week(QUANT + AGENTS, [], seen_phrases=evergreen)
+    assert later.trends[0].article_ids == slm.article_ids  # the same story ...
+    assert later.trends[0].name != slm.name                # ... under what is new in it
+
+
+def test_max_trends_shows_the_widest_stories_and_lists_the_rest():
+    summary = summarize_week(QUANT + AGENTS, [], max_trends=1)
+    assert [set(t.article_ids) for t in summary.trends] == [{"q1", "q2", "q3", "q4"}]  # four sources before three
+    assert [set(b.article_ids) for b in summary.also] == [{"a1", "a2", "a3"}]
+    assert summary.also[0].title == summary.explanations[0].trend or summary.also[0].text
 
 
 def test_paraphrases_that_share_phrases_count_as_similar_for_bullets():
@@ -146,9 +155,11 @@ def test_paraphrases_that_share_phrases_count_as_similar_for_bullets():
 
 DPO = [
     make_article("d1", "Focus on Direct Preference Optimization: instead of reinforcement learning with a reward model, "
-                       "labs train on pairs of answers that people ranked.", source="Alpha"),
+                       "labs train on pairs of answers that people ranked.",
+                 "Preference pairs are cheaper to collect than reward labels.", source="Alpha"),
     make_article("d2", "Direct Preference Optimization lets a team of two align an eight-billion-parameter model "
-                       "on a single GPU over a weekend.", source="Beta"),
+                       "on a single GPU over a weekend.", "Ranked preference pairs were all the team collected.",
+                 source="Beta"),
     make_article("d3", "Retrieval keeps answers current without retraining the model.",
                        "Retrieval also lets each answer cite the passage it used.", source="Gamma"),
 ]
@@ -158,5 +169,6 @@ def test_two_sources_saying_different_things_about_one_name_are_two_bullets_of_a
     summary = summarize_week(DPO + AGENTS + QUANT, [])
     dpo = next(t for t in summary.trends if "preference" in t.name.lower())
     assert dpo.name == "Direct Preference Optimization"
-    assert len(dpo.bullets) == 2  # they share the name, not the claim: nothing to merge
+    named = [b for b in dpo.bullets if "Direct Preference Optimization" in b.text]
+    assert len(named) == 2  # they share the name, not the claim: nothing to merge
     assert {s.article_id for b in dpo.bullets for s in b.sources} == {"d1", "d2"}

@@ -39,7 +39,8 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
         trends.append(replace(trend, bullets=bullets, article_ids=tuple(i for i in trend.article_ids
                                                                         if i not in dropped)))
     trends = _edited_trends(trends, trend_edits, done)
-    return replace(digest, trends=tuple(trends), articles=tuple(articles), note=edits.note,
+    also = tuple(b for b in digest.also if set(b.article_ids) - dropped)  # a story the editor took out is not "also"
+    return replace(digest, trends=tuple(trends), articles=tuple(articles), note=edits.note, also=also,
                    edits=tuple(done) + (("editor's note",) if edits.note else ())), warnings
 
 

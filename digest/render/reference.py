@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from ..models import Article, Block, Bullet, Citation, Digest, SourceStats, Trend
+from ..models import Article, Block, Brief, Bullet, Citation, Digest, SourceStats, Trend
 from .context import context
 
 DESCRIPTIONS = {
@@ -41,6 +41,12 @@ DESCRIPTIONS = {
     "digest.trends[].bullets[].sources[].url": "its link; none for a local file",
     "digest.trends[].bullets[].sources[].source": "the name of its source",
     "digest.trends[].bullets[].sources[].article": "its id (digest.articles[].id)",
+    "digest.also": '"Also this week": the stories told by one source or past max_trends, one line each',
+    "digest.also[].title": "the story's headline (its trend's name when it was a trend past max_trends)",
+    "digest.also[].text": 'its best sentence ("" when it has none)',
+    "digest.also[].url": "the link of the article that says it; none for a local file",
+    "digest.also[].source": "the name of that article's source",
+    "digest.also[].articles": "the ids of all the story's articles (digest.articles[].id)",
     "digest.articles": "every article of the issue",
     "digest.articles[].id": "stable across runs: the canonical URL, or file: and the path",
     "digest.articles[].title": "its title",
@@ -173,6 +179,8 @@ def _one_of_each() -> Digest:
                   keywords=("point",), momentum="rising", key="a-trend", edited=("pinned",))
     return Digest(title="Weekly", week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28), trends=(trend,),
                   articles=(feed, local), warnings=("Blog: 404",), newsletter={"title": "Weekly"},
+                  also=(Brief("A story", "What it says.", feed.url, feed.source, (feed.id,)),
+                        Brief("A note's story", "", None, local.source, (local.id,))),
                   note="A word from the editor.", edits=("pinned trend 'A trend'",),
                   sources=(SourceStats("Blog", "feed", "https://example.org/feed.xml", "ok", 3, 1),
                            SourceStats("Notes", "path", "notes/", "failed", 0, 0, error="no files")))

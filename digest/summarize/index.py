@@ -51,6 +51,9 @@ class Index:
     idf: dict[str, float]
     sizes: dict[str, int] = field(default_factory=dict)  # article id -> passages (headings out)
 
+    def phrase_articles(self, key: str) -> set[str]:
+        return {self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())}
+
     def phrase_topics(self, key: str) -> set[str]:
         """Articles that are about a phrase: they use it twice, or in a title or heading.
 
@@ -75,9 +78,9 @@ class Index:
 def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Index:
     chunked = [chunks(passage.text) for passage in passages]
     aliases = find_acronyms([passage.text for passage in passages], chunked)
-    entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked)]
+    entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked, strict=True)]
     ranks: Counter[str] = Counter()
-    for before, entry in zip([None, *passages], entries):
+    for before, entry in zip([None, *passages], entries, strict=False):
         entry.lead = before is None or before.article_id != entry.passage.article_id \
             or before.block != entry.passage.block
         entry.rank = ranks[entry.passage.article_id]
@@ -187,7 +190,7 @@ def _entry(passage: Passage, chunked: list[list[str]], aliases: dict[str, str]) 
     for words in chunked:
         count += len(words)
         infos = [_word(w) for w in words]
-        for w, (t, stop, _, acronym) in zip(words, infos):
+        for w, (t, stop, _, acronym) in zip(words, infos, strict=True):
             if stop:
                 continue
             vector[t] += 1

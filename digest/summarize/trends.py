@@ -1,11 +1,11 @@
-"""Find the week's trends: the editor's configured ones, then discovered ones.
+"""The editor's configured trends, the week's backdrop, and its phrases.
 
-A discovered trend is a key phrase that several articles share, specific
-against general English and not the week's backdrop (a phrase in a large
-share of all passages, like "LLMs" in an LLM newsletter, is the subject of the
-whole issue, not a trend in it). Phrases whose passages overlap are merged
-into one trend, named after its best phrase. Each passage then belongs to the
-one trend it fits best.
+Configured trends take the passages that say their keywords, each passage
+the one it fits best. The backdrop is what nearly every passage says (a
+phrase like "LLMs" in an LLM newsletter is the subject of the whole issue,
+not a story in it), so it never tells stories apart or names one. Scored
+phrases are the week's strongest, remembered so an evergreen one counts less.
+Discovered trends are stories (see `stories.py`).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .index import Index, keyword_seq, matches
 from .text import content_terms, generic, specificity
 
 MAX_CANDIDATES = 300
+SURFACE_SAMPLE = 60  # uses of a phrase read to learn how it is written: enough, at any size of week
 
 
 @dataclass(slots=True)
@@ -68,9 +69,7 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
 
     Phrases made only of these (and of generic words) are never trends.
     """
-    terms = set(content_terms(theme)) | {"trend", "week", "weekly", "newslett"}
-    for t in list(terms):
-        terms.update(index.aliases.get(t, "").split())
+    terms = subject_terms(index, theme)
     total = len(index.entries) or 1
     articles = len(index.articles) or 1
     for key, where in index.phrase_entries.items():
@@ -79,6 +78,16 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
             terms.update(key.split())
             for t in key.split():
                 terms.update(index.aliases.get(t, "").split())
+    return terms | generic()
+
+
+def subject_terms(index: Index, theme: str) -> set[str]:
+    """The newsletter's own subject ("LLM Trends Weekly"), with its acronyms' expansions, and vague words:
+    they tell no story of the week from another and name none. What a week's articles all say is
+    kept: when they all tell one story, it is that story's words."""
+    terms = set(content_terms(theme)) | {"trend", "week", "weekly", "newslett"}
+    for t in list(terms):
+        terms.update(index.aliases.get(t, "").split())
     return terms | generic()
 
 
@@ -117,28 +126,6 @@ def phrase_specificity(key: str) -> float:
     return min(1.0, sum(specificity(p) for p in parts) / len(parts) + 0.3 * (len(parts) - 1))
 
 
-def discover(index: Index, configured: list[Draft], weights: dict[str, float],
-             limit: int, exclude: set[str], scored: list[tuple[str, float]]) -> list[Draft]:
-    """Group the best phrases (`score_phrases`) into up to `limit` new trends."""
-    drafts: list[Draft] = []
-    taken = set().union(*(d.entries for d in configured)) if configured else set()
-    for key, score in scored:
-        where = set(index.phrase_entries[key])
-        if taken and len(where & taken) / len(where) > weights["merge_overlap"]:
-            continue  # the editor's trends already cover it
-        best, overlap = None, 0.0
-        for draft in drafts:
-            shared = len(where & draft.entries) / len(where)
-            if shared > overlap:
-                best, overlap = draft, shared
-        if best is not None and overlap >= weights["merge_overlap"]:
-            best.phrases[key] = score
-            best.entries |= where
-        elif len(drafts) < limit * 2:
-            drafts.append(Draft(name="", key="", configured=False, phrases={key: score}, entries=where))
-    return drafts
-
-
 def assign(index: Index, drafts: list[Draft]) -> None:
     """Give each passage to the one trend it fits best.
 
@@ -171,43 +158,21 @@ def _section_seq(index: Index, i: int) -> str:
     return " " + " ".join(content_terms(section)) + " " if section else ""
 
 
-def name_trend(index: Index, draft: Draft) -> tuple[str, str]:
-    """A discovered trend's name: its best phrase as most often written.
-
-    A longer phrase holding the best one wins when it is nearly as strong and
-    accounts for a third of the best one's use: "Direct Preference
-    Optimization" over "optimization", but not "addressing bias" over "bias".
-    """
-    ranked = sorted(draft.phrases.items(), key=lambda kv: (-kv[1], kv[0]))
-    best, top = ranked[0]
-    for key, score in ranked[1:8]:
-        if set(best.split()) < set(key.split()) and score >= 0.4 * top and _titled(index, key) \
-                and _share(index, key, best) >= 1 / 3:
-            best = key
-            break
-    return _surface(index, best), best
-
-
-def _share(index: Index, longer: str, shorter: str) -> float:
-    """How much of the shorter phrase's use the longer one accounts for."""
-    short = index.phrase_entries.get(shorter, ())
-    return len(set(short) & set(index.phrase_entries.get(longer, ()))) / max(len(short), 1)
-
-
-def _titled(index: Index, key: str) -> bool:
-    return any(key in index.entries[i].titled for i in index.phrase_entries.get(key, ()))
-
-
-def _surface(index: Index, key: str, lower: bool = False) -> str:
+def surface(index: Index, key: str, lower: bool = False) -> str:
     """The phrase as most often written (an expansion over its acronym, a noun over a participle)."""
     forms: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     midsentence: dict[str, list[bool]] = {}  # form -> capitalised?, where a sentence does not start
-    for i in index.phrase_entries.get(key, ()):
+    prose: set[str] = set()  # forms spelled as a sentence has them, not as a Title Case heading
+    for i in index.phrase_entries.get(key, ())[:SURFACE_SAMPLE]:
         form = index.entries[i].phrases.get(key)
         if form:
             forms[form.lower()] += 1
-            spelled.setdefault(form.lower(), _as_written(form, index.entries[i].passage.text))
+            in_prose = index.entries[i].passage.kind != "heading"
+            if form.lower() not in spelled or (in_prose and form.lower() not in prose):
+                spelled[form.lower()] = _as_written(form, index.entries[i].passage.text)
+            if in_prose:
+                prose.add(form.lower())
             capitalised = _capitalised_midsentence(form, index.entries[i].passage.text)
             if capitalised is not None:
                 midsentence.setdefault(form.lower(), []).append(capitalised)
@@ -217,7 +182,9 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
     text = spelled[best]
     if (text.isupper() and len(text) > 1) or (midsentence.get(best) and all(midsentence[best])):
         return text  # an acronym, or a name: "called Direct Preference Optimization for LLMs"
-    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() else w.lower() for w in text.split()]
+    # A later word never starts the sentence: capitalised in prose, it is a name ("Ilsa Marnoff").
+    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() or (n and best in prose and w[:1].isupper())
+             else w.lower() for n, w in enumerate(text.split())]
     if not lower:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
@@ -225,7 +192,7 @@ def _surface(index: Index, key: str, lower: bool = False) -> str:
 
 def _capitalised_midsentence(form: str, text: str) -> bool | None:
     """Whether the phrase is capitalised where it follows a lower-case word (None: no such place)."""
-    match = re.search(rf"\b[a-z][\w'’-]*[ \t]+({_written(form)})\b", text, re.IGNORECASE)
+    match = re.search(rf"\b[a-z][\w'’-]*[ \t]+({written(form)})\b", text, re.IGNORECASE)
     if not match or not match.group(0)[:1].islower():
         return None
     return all(word[:1].isupper() for word in match.group(1).split() if word.lower() not in _SMALL_WORDS)
@@ -234,14 +201,14 @@ def _capitalised_midsentence(form: str, text: str) -> bool | None:
 _SMALL_WORDS = frozenset({"of", "and", "for", "to", "the", "in", "on", "a", "an"})
 
 
-def _written(form: str) -> str:
+def written(form: str) -> str:
     """A pattern for the phrase as writers spell it: spaces or hyphens between its words."""
     return r"[\s\-]+".join(re.escape(word) for word in form.split())
 
 
 def _as_written(form: str, text: str) -> str:
     """The phrase with its original hyphens: "retrieval-augmented generation"."""
-    match = re.search(_written(form), text)
+    match = re.search(written(form), text)
     return match.group(0) if match else form
 
 

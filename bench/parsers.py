@@ -4,13 +4,15 @@ For every feed in ../shared/eval/feeds/ (MANIFEST.tsv): the entry count
 feedparser finds on the same bytes, and what digest's reader gives with its
 fast path (fastfeedparser where the XML is well formed and the encoding
 declared) and with feedparser alone, both given the address the feed would
-have been fetched from: entries, titles, links, dates and text must match. Prints disagreements, then totals and timings.
+have been fetched from: entries, titles, links, dates and text must match.
+Prints disagreements, then totals and timings.
 
     python bench/parsers.py [--feeds ../shared/eval/feeds]
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import csv
 import sys
 import time
@@ -49,8 +51,9 @@ def main() -> int:
         if fast.entries != reference:
             problems.append(f"entries {fast.entries} != feedparser's {reference}")
         if a != b:
-            first = next(i for i, (x, y) in enumerate(zip(a + [None] * 9, b + [None] * 9)) if x != y)
-            problems.append(f"entry {first}: {a[first] if first < len(a) else None} != {b[first] if first < len(b) else None}")
+            first = next(i for i, (x, y) in enumerate(itertools.zip_longest(a, b)) if x != y)
+            ours, theirs = a[first] if first < len(a) else None, b[first] if first < len(b) else None
+            problems.append(f"entry {first}: {ours} != {theirs}")
         if problems:
             differ += 1
             print(f"{row['path']} [{fast.parser}]: " + "; ".join(problems))
@@ -91,7 +94,7 @@ def serve_and_collect(folder: Path, rows: list[dict]) -> bool:
     finally:
         httpd.shutdown()
     missing = []
-    for row, stats in zip(rows, collection.stats):
+    for row, stats in zip(rows, collection.stats, strict=True):
         data = (folder / row["path"]).read_bytes()
         expected = int(row["entries"]) if row["parse_status"] == "json" else len(feedparser.parse(data).entries)
         if stats.entries != expected:

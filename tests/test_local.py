@@ -54,7 +54,8 @@ def test_encodings(tmp_path, encoding, prefix):
 
 
 def test_saved_page_in_its_declared_charset(tmp_path):
-    html = '<html><head><meta charset="windows-1252"><title>T</title></head><body><article><h1>Na\u00efve Bayes</h1><p>It\u2019s back.</p></article></body></html>'
+    html = ('<html><head><meta charset="windows-1252"><title>T</title></head>'
+            '<body><article><h1>Na\u00efve Bayes</h1><p>It\u2019s back.</p></article></body></html>')
     path = tmp_path / "page.html"
     path.write_bytes(html.encode("cp1252"))
     doc = read_file(path)

@@ -74,7 +74,8 @@ def test_configured_trend_matches_word_forms_and_acronyms():
 
 def test_bullets_are_clean_sentences():
     assert clean_bullet("Moreover, agents can plan") == "Agents can plan."
-    assert clean_bullet("Quantization:  reducing the precision of weights.") == "Quantization: Reducing the precision of weights."
+    cleaned = clean_bullet("Quantization:  reducing the precision of weights.")
+    assert cleaned == "Quantization: Reducing the precision of weights."
 
 
 def test_summarize_cluster_respects_budget_and_query():

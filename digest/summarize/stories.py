@@ -152,8 +152,8 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
     matrix = csr_matrix((np.array(counts, dtype=np.float64), (rows, cols)), shape=(len(units), len(columns)))
     matrix.sum_duplicates()
     df = np.bincount(matrix.indices, minlength=len(columns))
-    idf = np.log((1 + len(units)) / (1 + df)) + 1.0
-    matrix.data = (1.0 + np.log(np.maximum(matrix.data, 1e-9))).clip(min=0.1) * idf[matrix.indices]
+    unit_idf = np.log((1 + len(units)) / (1 + df)) + 1.0  # over units, unlike the index's idf above
+    matrix.data = (1.0 + np.log(np.maximum(matrix.data, 1e-9))).clip(min=0.1) * unit_idf[matrix.indices]
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return csr_matrix(matrix.multiply(1.0 / norms[:, None]))

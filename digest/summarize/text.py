@@ -131,7 +131,7 @@ def _americanize(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Words split at hyphens, so "fine-tuning" and "fine tuning" read the same."""
-    result = []
+    result: list[str] = []
     for word in WORD_RE.findall(text):
         if "-" in word and not NUMBER_RE.search(word):
             result.extend(part for part in word.split("-") if part)

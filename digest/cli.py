@@ -375,21 +375,26 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
 @click.argument("articles", nargs=-1, required=True)
 @click.option("--never", is_flag=True, help="Keep it out of every issue from now on, not only this one.")
 def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
-    """Take articles back out of the issue they went into: the next build takes them as new.
+    """Take articles back out of the issue they went into: a rebuild of that week leaves them out.
 
     ARTICLE is an article's id as `digest collect --json` shows it (a
-    feed entry's URL), or a local file's path. Then rebuild the week
-    to write the issue without it.
+    feed entry's URL), or a local file's path. A later issue may take it
+    (it is not used up); with --never, no issue will. Then rebuild the
+    week to write the issue without it.
 
     \b
     Example:
       digest forget notes/draft.md && digest build --week 2024-W46
       digest forget https://example.org/post --never
     """
+    import shlex
+
     from .collect import ids_for
-    from .state import State, writer_lock
+    from .state import NEVER, State, writer_lock
+    from .week import Week
 
     config = _load(config_path)
+    rebuild = [] if config_path == Path("sources.yaml") else ["--config", shlex.quote(str(config_path))]
     with writer_lock(config.state, "digest forget") as stale, State(config.state) as state:
         if stale:
             warn(stale)
@@ -400,10 +405,17 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
                 unknown.append(given)
                 continue
             issue = state.forget(key, never=never)
-            after = "kept out of every issue" if never else "new again"
-            click.echo(f"{key}: was in {issue}, {after}" if issue else f"{key}: in no issue yet, {after}")
-            if issue and issue != "never":
-                click.echo(f"  rebuild the issue without it: digest build --week {issue}")
+            if issue == NEVER:
+                click.echo(f"{key}: kept out of every issue already" if never else f"{key}: let back in, new again")
+                continue
+            after = "kept out of every issue" if never else "a later issue may take it"
+            if issue is None:
+                click.echo(f"{key}: in no issue yet" + (f", {after}" if never else ""))
+                continue
+            click.echo(f"{key}: taken out of {issue}, {after}")
+            force = [] if Week.parse(issue).has_ended() else ["--force"]  # built early: it was forced then too
+            command = " ".join(["digest build", *rebuild, "--week", issue, *force])
+            click.echo(f"  rebuild {issue} without it: {command}")
     if unknown:
         raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
                            for given in unknown])

@@ -59,6 +59,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     output = output or config.output
     with writer_lock(config.state) as stale, State(config.state) as state:
         collection = collect_week(config.sources, state, week, config.root, fetch_limits(config.fetch), now, progress)
+        # The lock taken over and a thinner issue are about this run, not the issue: stderr only, so that
+        # digest.json (and a rebuild of it) says the same whatever happened to the runs before.
         result = BuildResult(week=week, folder=None, digest=None, warnings=[*filter(None, [stale])],
                              feeds=collect.summary(collection), fetched=collection.fetched)
         result.warnings += collection.warnings
@@ -67,7 +69,7 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
             return result
         _check_shrink(_articles_before(state, week, output), week, articles, result.warnings, strict)
         summary = summarize_stage(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, result.warnings)
+        result.digest = make_digest(config, week, articles, summary, collection.stats, collection.warnings)
         result.rendered = render_issue(result.digest, [config.templates], validate=validate)
         result.warnings.extend(result.rendered.warnings)
         result.explanations = summary.explanations

@@ -277,3 +277,12 @@ def test_a_mailing_tools_merge_tag_is_a_valid_unsubscribe_url(tmp_path, tag):
                     "sources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
     result = run("check", "--config", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_test_address_that_is_none_is_named_whole(issue):
+    result = run("send", "--config", issue(plain(1)), "--to", "me@example.com", "--to", "not an address")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --to: not an email address: 'not an address'\n"
+    listed = run("send", "--config", issue(plain(1)), "--to", "me@example.com, nope", "--dry-run")
+    assert listed.exit_code == 2
+    assert listed.stderr == "error: --to: not an email address: 'me@example.com, nope'\n"

@@ -67,18 +67,23 @@ def addresses(value: str | list[str] | tuple[str, ...], key: str) -> list[str]:
     """The bare addresses of a To-like value ("A <a@x>, b@y" or a list); an unusable one is an error."""
     items = [value] if isinstance(value, str) else list(value)
     found: list[str] = []
-    for _, address in getaddresses(items):
-        if not address:
-            continue
-        try:
-            parsed = Address(addr_spec=address)
-        except (ValueError, IndexError):
-            parsed = None
-        if parsed is None or not parsed.domain or not parsed.username:
-            raise DigestError(f"{key}: not an email address: {address!r}", exit_code=2)
-        if address.lower() not in {a.lower() for a in found}:
-            found.append(address)
+    for item in items:
+        # Named whole: the parser splits "not an address" into words, and 'not' alone would say nothing.
+        parsed = [address for _, address in getaddresses([item]) if address]
+        if (item.strip() and not parsed) or not all(map(_is_address, parsed)):
+            raise DigestError(f"{key}: not an email address: {item!r}", exit_code=2)
+        for address in parsed:
+            if address.lower() not in {a.lower() for a in found}:
+                found.append(address)
     return found
+
+
+def _is_address(address: str) -> bool:
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError):
+        return False
+    return bool(parsed.domain and parsed.username)
 
 
 def outgoing(issue: BuiltIssue, recipient: str, now: datetime, to_header: str | None = None) -> Outgoing:

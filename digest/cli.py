@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -33,21 +34,17 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None):
 def _load(config_path: Path):
     from .config import load_config
 
-    config = load_config(config_path)
+    config = load_config(config_path, unknown_weights=_unknown_weights)
     for line in config.warnings:
         warn(line)
     return config
 
 
-def _warn_unknown_weights(config) -> None:
-    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
-    if not config.summarizer.weights:
-        return
+def _unknown_weights(names: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The summarizer owns the weights' names: asked only when the config gives some, so imported only then."""
     from .summarize import unknown_weights
 
-    for name, hint in unknown_weights(config.summarizer.weights):
-        did_you = f" (did you mean '{hint}'?)" if hint else ""
-        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+    return unknown_weights(names)
 
 
 class DigestGroup(click.Group):
@@ -116,7 +113,6 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
                          f"would use up articles of a later issue (--force builds it anyway)")
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
-    _warn_unknown_weights(config)
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
@@ -181,7 +177,6 @@ def check(config_path: Path) -> None:
     from .send.advice import mail_warnings
 
     config = _load(config_path)
-    _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)

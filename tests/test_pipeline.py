@@ -95,7 +95,7 @@ def test_init_scaffolds_a_newsletter_that_builds(tmp_path, cli):
     assert (folder / "output" / WEEK / "digest.html").exists()
     example = folder / "templates" / "footer.mjml.j2.example"  # how to override one partial
     config = folder / "sources.yaml"
-    config.write_text(config.read_text().replace("# url: https", "url: https"))
+    config.write_text(config.read_text().replace("# url: https", "url: https").replace("# from: ", "from: "))
     example.rename(example.with_suffix(""))
     result = cli("build", "--config", str(config), "--week", WEEK)
     assert result.exit_code == 0, result.stderr
@@ -159,3 +159,21 @@ def test_what_happened_to_earlier_runs_stays_out_of_the_issue(sample, cli):
     again = cli("build", "--config", config, "--week", WEEK)
     assert again.stderr == ""
     assert (sample / "output" / WEEK / "digest.json").read_bytes() == model
+
+
+def test_a_build_with_no_address_to_unsubscribe_at_warns_and_links_nowhere(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T, url: "https://t.example/issues"}
+        sources:
+          - {name: Notes, path: notes/}
+    """, {"a.md": "# Agents\n\nAgents call tools before they edit code.\n"})
+    result = cli("build", "--config", str(path), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: "
+                             "the email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
+                             "tool's merge tag) or from\n")
+    folder = path.parent / "output" / WEEK
+    html, text, eml = ((folder / name).read_text() for name in ("digest.html", "digest.txt", "digest.eml"))
+    assert "localhost?subject" not in html + text + eml and "Unsubscribe" not in text
+    assert "List-Unsubscribe" not in eml
+    assert ">View in browser</a>" in html

@@ -55,6 +55,9 @@ class DigestGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # a bare `digest` is a request for the help, as click has it: no error line around it
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             click.echo(f"error: {exc.format_message()}{where}", err=True)
@@ -131,7 +134,7 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
         click.echo(f"nothing new for {result.week}: no issue written", err=True)
     else:
         if explain:
-            _print_explanations(result.explanations)
+            _print_explanations(result.explanations, result.digest)
         summary = f"{result.week}: {len(result.digest.articles)} articles, {len(result.digest.trends)} trends"
         if dry_run and result.rendered is not None:
             click.echo(result.rendered.text, nl=False)
@@ -154,14 +157,28 @@ def _progress(feeds: int):
         yield lambda fetched: bar.update(1)
 
 
-def _print_explanations(explanations) -> None:
+def _print_explanations(explanations, digest) -> None:
+    from .edits import bullet_key, trend_key
+
+    # Explanations speak of the draft; the editor's hand shows through the stable keys.
+    trends = {t.key: t for t in digest.trends}
     for ex in explanations:
         kind = "configured" if ex.configured else "discovered"
         phrases = ", ".join(f"{p} ({s:.1f})" for p, s in ex.phrases[:5])
-        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}", err=True)
+        trend = trends.get(trend_key(ex.trend))
+        click.echo(f"# {ex.trend} [{kind}, {ex.articles} articles] phrases: {phrases}{_by_editor(trend)}", err=True)
+        bullets = {b.key: b for b in trend.bullets} if trend else {}
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
-            click.echo(f"  - {text[:90]}\n      {scores}\n      sources: {'; '.join(sources)}", err=True)
+            bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
+            click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
+                       f"      sources: {'; '.join(sources)}", err=True)
+
+
+def _by_editor(item) -> str:
+    """" (pinned by the editor)", " (dropped by the editor)" or nothing."""
+    marks = ["dropped"] if item is None else [{"text": "rewritten"}.get(m, m) for m in item.edited]
+    return f" ({', '.join(marks)} by the editor)" if marks else ""
 
 
 @main.command()
@@ -173,6 +190,7 @@ def check(config_path: Path) -> None:
     Example:
       digest check --config newsletter/sources.yaml
     """
+    from .edits import check_edits
     from .render import check_templates
     from .send.advice import mail_warnings
 
@@ -180,6 +198,7 @@ def check(config_path: Path) -> None:
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)
+    check_edits(config.root)
     click.echo(f"{config_path}: ok ({len(config.sources)} sources, {len(config.trends)} trends, templates render)")
 
 
@@ -254,6 +273,16 @@ def templates(config_path: Path, show_vars: bool) -> None:
         click.echo(f"{name:{width}}  {where(path) + ' (yours)' if own else 'default'}")
 
 
+def _files_in(given: Path) -> list[Path]:
+    """A file stands for itself, a folder for the files in it digest reads (recursively); a warning if none."""
+    from .collect.local import list_files
+
+    found = list_files(str(given)) if given.is_dir() else [given]
+    if not found:
+        warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
+    return found
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--sentences", "-n", type=click.IntRange(min=1), help="How many passages (default 5).")
@@ -271,7 +300,7 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
     Example:
       digest summarize notes/ --words 250 --query "tool use"
     """
-    from .collect.local import UnreadableFile, list_files, read_file
+    from .collect.local import UnreadableFile, read_file
     from .models import Article
     from .summarize import summarize_cluster
 
@@ -279,10 +308,7 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
         raise UsageError("give --sentences or --words, not both")
     paths: dict[Path, None] = {}
     for given in files:
-        found = list_files(str(given)) if given.is_dir() else [given]
-        if not found:
-            warn(f"{given}: no files to read in this folder (Markdown, text, HTML or news-wire)")
-        paths.update(dict.fromkeys(found))
+        paths.update(dict.fromkeys(_files_in(given)))
     articles = []
     for path in paths:
         try:
@@ -307,27 +333,33 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: path, title, text, ...")
 def extract(targets: tuple[str, ...], as_json: bool) -> None:
-    """Print the main text of pages and documents (files or URLs).
+    """Print the main text of pages and documents (files, folders or URLs).
+
+    A folder stands for the files in it (Markdown, text, HTML, news-wire),
+    read recursively.
 
     \b
     Example:
       digest extract saved-page.html --json
+      digest extract notes/
     """
     from .collect.extract import extract_target
 
-    failed = 0
-    for target in targets:
-        try:
-            doc = extract_target(target)
-        except DigestError as exc:
-            warn(exc.message)
-            failed += 1
-            continue
-        if as_json:
-            click.echo(json.dumps(doc, ensure_ascii=False))
-        else:
-            click.echo(f"# {doc['title']}\n\n{doc['text']}\n")
-    if failed == len(targets):
+    extracted = 0
+    for given in targets:
+        folder = not given.startswith(("http://", "https://")) and Path(given).is_dir()
+        for target in map(str, _files_in(Path(given))) if folder else [given]:
+            try:
+                doc = extract_target(target)
+            except DigestError as exc:
+                warn(exc.message)
+                continue
+            extracted += 1
+            if as_json:
+                click.echo(json.dumps(doc, ensure_ascii=False))
+            else:
+                click.echo(f"# {doc['title']}\n\n{doc['text']}\n")
+    if not extracted:
         raise DigestError("nothing could be extracted")
 
 
@@ -356,13 +388,24 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     articles = collection.articles
     model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
                    articles=tuple(articles)).to_dict()
+    width = min(max((len(", ".join(a.sources)) for a in articles), default=0), 40)
     for article, data in zip(articles, model["articles"], strict=True):
         if as_json:
             data["text"] = article.text
             click.echo(json.dumps(data, ensure_ascii=False))
         else:
             day = article.published.date().isoformat() if article.published else "undated"
-            click.echo(f"{day:10}  {', '.join(article.sources):20}  {article.title}")
+            click.echo(f"{day:10}  {_sources_label(article.sources, width):{max(width, 20)}}  {article.title}")
+
+
+def _sources_label(sources: tuple[str, ...], width: int) -> str:
+    """'Rust Blog, Rust Blog (mirror)', or as many whole names as fit and '+N more' (one name past `width`: cut)."""
+    for shown in range(len(sources), 0, -1):
+        label = ", ".join(sources[:shown]) + (f" +{len(sources) - shown} more" if shown < len(sources) else "")
+        if len(label) <= width:
+            return label
+    more = f" +{len(sources) - 1} more" if len(sources) > 1 else ""
+    return sources[0][:max(width - len(more) - 1, 1)] + "…" + more
 
 
 @main.command()
@@ -420,10 +463,15 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(config_path: Path, week, port: int) -> None:
-    """Preview the issue in a browser; it rebuilds and reloads on every change.
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; 0.0.0.0 shows the preview to your local network.")
+def preview(config_path: Path, week, port: int, host: str) -> None:
+    """Preview the issue in a browser studio; it rebuilds and reloads on every change.
 
-    Previews never use up articles: they build with a copy of the state file.
+    Desktop, mobile, dark, plaintext and JSON views, the inbox line, the
+    warnings, and controls to drop, pin, move and rewrite trends and
+    bullets (written to edits/<week>.yaml). Previews never use up articles:
+    they build with a copy of the state file.
 
     \b
     Example:
@@ -432,17 +480,15 @@ def preview(config_path: Path, week, port: int) -> None:
     from .preview import serve
 
     _load(config_path)  # a bad config is an error line before anything starts
-    try:
-        serve(config_path, week, port,
-              ready=lambda bound: click.echo(f"previewing on http://127.0.0.1:{bound}/ (Ctrl-C stops)", err=True))
-    except OSError as exc:
-        raise DigestError(f"port {port}: cannot serve the preview ({exc.strerror or exc})") from None
+    shown = f"[{host}]" if ":" in host else host
+    serve(config_path, week, port, host=host,
+          ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True))
 
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example.
+    """Start a new newsletter folder: sources.yaml, notes/, templates/ with an example, .gitignore.
 
     \b
     Example:

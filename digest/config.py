@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import click
 import yaml
 
+from . import yamlsafe
 from .errors import DigestError
 from .models import URL_RE, Source
 
@@ -99,6 +100,7 @@ class FetchConfig:
     concurrency: int = 32
     timeout: int = 45
     per_host: int = 0
+    fresh: float = 0.0  # seconds a stored feed is used unasked: set by `digest preview` alone, never by the YAML
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +236,7 @@ def load_config(path: Path | str, unknown_weights: UnknownWeights | None = None)
         raise ConfigError([f"{path}: cannot read the config: {exc}"]) from None
     doc = _Doc(name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yamlsafe.compose(text)  # aliases refused: a billion laughs is an error line, not a hang
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark else name

@@ -105,6 +105,8 @@ class Bullet:
     text: str
     sources: tuple[Citation, ...]
     score: float = 0.0
+    key: str = ""  # stable across rebuilds: what the editor's edits refer to (see edits.py)
+    edited: tuple[str, ...] = ()  # what the editor changed: "text", "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,8 @@ class Trend:
     configured: bool
     keywords: tuple[str, ...] = ()
     momentum: Literal["new", "rising", "steady", "fading"] = "new"
+    key: str = ""  # stable across rebuilds, from the draft's name (see edits.py)
+    edited: tuple[str, ...] = ()  # what the editor changed: "pinned", "renamed", "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,8 @@ class Digest:
     sources: tuple[SourceStats, ...] = ()
     warnings: tuple[str, ...] = ()
     newsletter: dict[str, Any] = field(default_factory=dict)
+    note: str = ""  # the editor's note at the top of the issue
+    edits: tuple[str, ...] = ()  # what the editor's edits file changed, one line each
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON model of the issue: plain, stable, sorted where unordered."""
@@ -159,6 +165,8 @@ class Digest:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "newsletter": self.newsletter,
+            "note": self.note,
+            "edits": list(self.edits),
             "trends": [_trend_dict(trend) for trend in self.trends],
             "articles": [_article_dict(article) for article in self.articles],
             "warnings": list(self.warnings),
@@ -171,14 +179,18 @@ class Digest:
 
 def _trend_dict(trend: Trend) -> dict[str, Any]:
     return {
+        "key": trend.key,
         "name": trend.name,
+        "edited": list(trend.edited),
         "configured": trend.configured,
         "keywords": list(trend.keywords),
         "momentum": trend.momentum,
         "articles": list(trend.article_ids),
         "bullets": [
             {
+                "key": bullet.key,
                 "text": bullet.text,
+                "edited": list(bullet.edited),
                 "sources": [
                     {"title": c.title, "url": c.url, "source": c.source, "article": c.article_id}
                     for c in bullet.sources

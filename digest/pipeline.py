@@ -18,7 +18,9 @@ from pathlib import Path
 from . import collect, summarize
 from .collect import Collection, Fetched, Limits, collect_week
 from .config import Config, FetchConfig
+from .edits import added_id, edited_digest, edits_path, load_edits
 from .errors import DigestError
+from .isolation import without_failing
 from .models import Article, Digest, SourceStats, replace
 from .render import WEB_PAGE, Rendered, archive_files, newsletter_settings, render_issue, write_files, write_issue
 from .state import State, copy_state, writer_lock
@@ -33,6 +35,7 @@ class BuildResult:
     week: Week
     folder: Path | None
     digest: Digest | None
+    draft: Digest | None = None  # before the editor's edits: what the preview re-renders from
     warnings: list[str] = field(default_factory=list)
     explanations: list[Explanation] = field(default_factory=list)
     feeds: str | None = None  # "48 feeds: 45 ok, 2 not modified, 1 failed"
@@ -67,10 +70,15 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         articles = collection.articles
         if not articles:
             return result
-        _check_shrink(_articles_before(state, week, output), week, articles, result.warnings, strict)
-        summary = summarize_stage(config, articles, state, week)
-        result.digest = make_digest(config, week, articles, summary, collection.stats, collection.warnings)
-        result.rendered = render_issue(result.digest, [config.templates], validate=validate)
+        _check_shrink(_articles_before(state, week, output, config.root), week, articles, result.warnings, strict)
+        issue_warnings = list(collection.warnings)  # digest.json's: the issue's own, not the run's
+        # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
+        articles, (summary, result.draft, result.digest, result.rendered) = without_failing(
+            lambda chosen: draft(config, week, chosen, state, collection.stats, issue_warnings, validate),
+            articles, issue_warnings)
+        result.warnings.extend(issue_warnings[len(collection.warnings):])  # the articles left out
+        # The edits' warnings (an edit whose target is gone) join the build's once, whatever the tries above.
+        result.warnings.extend(result.digest.warnings[len(result.draft.warnings):])
         result.warnings.extend(result.rendered.warnings)
         result.explanations = summary.explanations
         with state.transaction():  # the issue and what the state knows of it change together, or neither does
@@ -96,14 +104,21 @@ def week_articles(config: Config, week: Week, now: datetime | None = None) -> Co
 
 
 def fetch_limits(fetch: FetchConfig) -> Limits:
-    """`fetch: {concurrency, timeout, per_host}` as the collector's limits."""
-    return replace(Limits(), concurrency=fetch.concurrency, deadline=float(fetch.timeout), per_host=fetch.per_host)
+    """`fetch: {concurrency, timeout, per_host}` as the collector's limits; `fresh` is the preview's alone."""
+    return replace(Limits(), concurrency=fetch.concurrency, deadline=float(fetch.timeout), per_host=fetch.per_host,
+                   fresh=float(fetch.fresh))
 
 
-def _articles_before(state: State, week: Week, output: Path) -> int:
-    """How many articles the issue this build replaces holds: the one on disk, else what the state says."""
+def _articles_before(state: State, week: Week, output: Path, root: Path) -> int:
+    """How many articles the issue this build replaces holds: the one on disk, else what the state says.
+
+    The articles the editor adds (`articles.add` of edits/<week>.yaml) are not counted: the build's own
+    articles are what it compares, and an added one must not make every rebuild look thinner.
+    """
+    added = {added_id(article) for article in load_edits(edits_path(root, week.label)).add_articles}
     try:
-        return int(json.loads((output / week.label / "digest.json").read_text("utf-8"))["stats"]["articles"])
+        issue = json.loads((output / week.label / "digest.json").read_text("utf-8"))
+        return int(issue["stats"]["articles"]) - sum(1 for article in issue["articles"] if article["id"] in added)
     except (OSError, ValueError, KeyError, TypeError):
         return state.issue_size(week.label)
 
@@ -130,6 +145,18 @@ def summarize_stage(config: Config, articles: list[Article], state: State, week:
         seen_phrases=state.phrase_history(before=week.label),
         theme=" ".join(filter(None, (config.title, config.newsletter.description))),
     )
+
+
+def draft(config: Config, week: Week, articles: list[Article], state: State, stats: list[SourceStats],
+          warnings: list[str], validate: bool = True) -> tuple[WeekSummary, Digest, Digest, Rendered]:
+    """The issue of these articles, summarized, edited and rendered, not yet written: what a bad article can fail.
+
+    (summary, the machine's draft, the issue with the editor's `edits/<week>.yaml` applied, its render).
+    """
+    summary = summarize_stage(config, articles, state, week)
+    machine = make_digest(config, week, articles, summary, stats, warnings)
+    digest = edited_digest(machine, config.root, [])  # its warnings are in digest.warnings, after the draft's
+    return summary, machine, digest, render_issue(digest, [config.templates], validate=validate)
 
 
 def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,

@@ -1,158 +1,119 @@
-"""`digest preview`: the issue in a browser, rebuilt and reloaded on every change.
+"""`digest preview`: the issue in a browser studio, rebuilt and reloaded on every change.
 
+The port is taken before any work, so a busy one is the first thing said.
 The preview builds into a scratch folder with a scratch copy of the state
-file, so previewing never uses up articles for the real issue. It watches
-the config, the templates and the local sources (watchfiles); after each
-rebuild the page reloads itself through Server-Sent Events. A problem an
-editor causes (bad YAML, a template error) shows in the page, file and line,
-instead of a traceback.
+file, so previewing never uses up articles for the real issue; both go on
+Ctrl-C and on SIGTERM. It watches the config, the templates, the edits and
+the local sources (watchfiles): a template or an edit renders the cached
+draft again, anything else builds again (see studio/session.py).
 """
 from __future__ import annotations
 
-import html
-import shutil
-import tempfile
+import logging
+import signal
+import socket
 import threading
-from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-import click
-
+from .errors import DigestError
+from .studio import Studio
+from .studio.routes import handler_for
 from .week import Week
 
-RELOAD = """<script>new EventSource("/events").onmessage = () => location.reload();</script>"""
+ANY_ADDRESS = {"0.0.0.0", "::", ""}
+WAKE_MS = 100  # the watcher's first wake-up, when the first build starts
 
 
-class Preview:
-    """The latest build of one issue, and a version number that moves on every rebuild."""
-
-    def __init__(self, config_path: Path, week: Week | None):
-        self.config_path = config_path
-        self.week = week
-        self.scratch = Path(tempfile.mkdtemp(prefix="digest-preview-"))
-        self.page = "<p>Building…</p>"
-        self.text = ""
-        self.version = 0
-        self.changed = threading.Condition()
-
-    def rebuild(self) -> None:
-        from .config import load_config
-        from .pipeline import build
-        from .state import copy_state
-
-        try:
-            config = load_config(self.config_path)
-            state = self.scratch / "state.sqlite"
-            state.unlink(missing_ok=True)
-            copy_state(config.state, state)  # a copy: previews never use up articles, nor wait for a build
-            result = build(replace(config, state=state, output=self.scratch / "output"), week=self.week)
-            if result.folder is None:
-                page, text = _message([f"nothing new for {result.week}: no issue to preview"]), ""
-            else:
-                page = (result.folder / "digest.html").read_text(encoding="utf-8")
-                text = (result.folder / "digest.txt").read_text(encoding="utf-8")
-        except click.ClickException as exc:
-            lines = getattr(exc, "lines", None) or [exc.format_message()]
-            page, text = _message([f"error: {line}" for line in lines]), ""
-        except Exception as exc:  # noqa: BLE001 - a bug must not stop the watching; the page says what broke
-            page, text = _message([f"error: digest failed: {type(exc).__name__}: {exc}"]), ""
-        with self.changed:
-            self.page, self.text = _with_reload(page), text
-            self.version += 1
-            self.changed.notify_all()
-
-    def watched(self) -> list[Path]:
-        """The config, its templates and local sources: what an editor changes."""
-        from .config import load_config
-
-        paths = {self.config_path.resolve()}
-        try:
-            config = load_config(self.config_path)
-        except click.ClickException:
-            return sorted(paths)
-        paths.add(config.templates)
-        for source in config.sources:
-            if not (source.kind == "feed" and source.is_url):
-                location = Path(source.location.split("*")[0])
-                paths.add(location if location.is_dir() else location.parent)
-        return sorted(p for p in paths if p.exists())
-
-    def close(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+class Stopped(Exception):
+    """SIGTERM: stop as Ctrl-C would, quietly."""
 
 
-def _message(lines: list[str]) -> str:
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>digest preview</title></head>"
-            f"<body style='font-family:system-ui;margin:2rem'><h1>digest preview</h1><ul>{items}</ul>"
-            f"<p>Fix the file and save: this page reloads.</p></body></html>")
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    closing = False
 
-
-def _with_reload(page: str) -> str:
-    return page.replace("</body>", RELOAD + "</body>", 1) if "</body>" in page else page + RELOAD
-
-
-def handler_for(preview: Preview) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            if self.path == "/events":
-                return self._events()
-            body, kind = {
-                "/": (preview.page, "text/html"),
-                "/digest.txt": (preview.text, "text/plain"),
-            }.get(self.path, ("not found", "text/plain"))
-            data = body.encode("utf-8")
-            self.send_response(200 if self.path in ("/", "/digest.txt") else 404)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _events(self) -> None:
-            """Server-Sent Events: one message each time the issue was rebuilt."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            seen = preview.version
-            try:
-                while True:
-                    with preview.changed:
-                        preview.changed.wait_for(lambda seen=seen: preview.version != seen, timeout=15)
-                        current = preview.version
-                    message = f"data: {current}\n\n" if current != seen else ": still here\n\n"
-                    self.wfile.write(message.encode())
-                    self.wfile.flush()
-                    seen = current
-            except (BrokenPipeError, ConnectionResetError):
-                return
-
-    return Handler
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - the stdlib's signature
+        pass  # a browser closing a tab mid-answer is not the editor's problem; the page shows real errors
 
 
 def serve(config_path: Path, week: Week | None, port: int, stop: threading.Event | None = None,
-          ready=None) -> None:
-    """Serve the preview on 127.0.0.1 until `stop` is set (or Ctrl-C)."""
+          ready: Callable[[int], None] | None = None, host: str = "127.0.0.1") -> None:
+    """Serve the preview on `host`:`port` until `stop` is set, Ctrl-C or SIGTERM."""
+    studio = Studio(config_path, week)
+    server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6}) \
+        if ":" in host else PreviewServer
+    try:
+        server = server_class((host, port), handler_for(studio, set()))
+    except OSError as exc:
+        studio.close()
+        raise DigestError(f"{host}:{port}: cannot serve the preview ({exc.strerror or exc})") from None
+    bound = server.server_address[1]
+    shown = f"[{host}]" if ":" in host else host
+    hosts = None if host in ANY_ADDRESS else {f"{shown}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
+    server.RequestHandlerClass = handler_for(studio, hosts)
+    stop = stop or threading.Event()
+    restore = _on_sigterm(stop)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    try:
+        if ready:
+            ready(bound)
+        _watch(studio, stop)
+    except (KeyboardInterrupt, Stopped):
+        pass
+    finally:
+        server.closing = True
+        server.shutdown()
+        server.server_close()
+        studio.close()
+        restore()
+
+
+def _watch(studio: Studio, stop: threading.Event) -> None:
     import watchfiles
 
-    preview = Preview(config_path, week)
-    preview.rebuild()
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(preview))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    stop = stop or threading.Event()
-    if ready:
-        ready(server.server_address[1])
+    # watchfiles logs "KeyboardInterrupt caught, cancelling watch" on Ctrl-C: a stray line on the editor's terminal.
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
     ignore = watchfiles.DefaultFilter()
-    try:
-        for _ in watchfiles.watch(*preview.watched(), stop_event=stop, debounce=200, raise_interrupt=False,
-                                  watch_filter=lambda change, path: ignore(change, path) and ".sqlite" not in path):
-            preview.rebuild()
-    finally:
-        server.shutdown()
-        preview.close()
+    built = False
+    while not stop.is_set():
+        paths, relevant = studio.watched()
+        restart = False
+
+        def wanted(change: watchfiles.Change, path: str, relevant=relevant) -> bool:
+            return ignore(change, path) and relevant(path)
+
+        # The first (empty) yield says the watcher is up; building only then means that no save made
+        # after the first build shows is missed. Later empty yields are just the timeout passing.
+        for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False, watch_filter=wanted,
+                                        yield_on_timeout=True, rust_timeout=WAKE_MS):
+            if not built:
+                built = True
+                studio.rebuild()
+            elif changes:
+                studio.on_change({Path(path) for _, path in changes})
+            else:
+                continue
+            if studio.watched()[0] != paths:  # the config named a new folder: watch it too
+                restart = True
+                break
+        if not restart:
+            return
+
+
+def _on_sigterm(stop: threading.Event) -> Callable[[], None]:
+    """SIGTERM stops the preview like Ctrl-C (only the main thread may set signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stopped(signum, frame) -> None:  # noqa: ANN001 - signal's signature
+        stop.set()
+        raise Stopped
+
+    previous = signal.signal(signal.SIGTERM, stopped)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore

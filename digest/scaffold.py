@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import DigestError
+from .errors import DigestError, UsageError, warn
 
 SOURCES = """\
 # The newsletter: what `digest build` reads. Paths are relative to this file.
@@ -45,6 +45,9 @@ finds the trends they share and picks the bullet points worth reading.
 Run `digest build` to write this week's issue into the output folder.
 """
 
+# What digest writes beside sources.yaml: built issues, and the state file with its WAL and lock files.
+GITIGNORE = ["output/", ".digest-state.sqlite*"]
+
 
 # Not a copy of every default: a copied file no longer gets the defaults'
 # fixes, and one part is what an editor usually wants to change.
@@ -73,17 +76,34 @@ EXAMPLE = """\
 
 
 def scaffold(folder: Path) -> list[Path]:
-    """Write sources.yaml, a first note and an example of overriding one template; never overwrite."""
+    """Write sources.yaml, a first note, an example of overriding one template and a .gitignore; never overwrite."""
     config = folder / "sources.yaml"
-    if config.exists():
-        raise DigestError(f"{config}: already exists, not overwriting it")
-    (folder / "notes").mkdir(parents=True, exist_ok=True)
-    (folder / "output").mkdir(exist_ok=True)
-    config.write_text(SOURCES, encoding="utf-8")
+    if config.exists():  # a folder already set up: the command was pointed at the wrong place
+        raise UsageError(f"{config}: already exists, not overwriting it")
     note = folder / "notes" / "welcome.md"
-    note.write_text(NOTE, encoding="utf-8")
     example = folder / "templates" / EXAMPLE_NAME
-    example.parent.mkdir(exist_ok=True)
-    if not example.exists():
-        example.write_text(EXAMPLE, encoding="utf-8")
-    return [config, note, example]
+    written: list[Path] = []
+    try:
+        (folder / "output").mkdir(parents=True, exist_ok=True)
+        for path, text in ((config, SOURCES), (note, NOTE), (example, EXAMPLE)):
+            if path.exists():  # an editor's own file, say notes/ from before: theirs, not ours to replace
+                warn(f"{path}: already exists, kept as it is")
+                continue
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        written.append(_gitignore(folder / ".gitignore"))
+    except OSError as exc:
+        raise DigestError(f"{folder}: cannot create the newsletter folder ({exc.strerror or exc})") from None
+    return written
+
+
+def _gitignore(path: Path) -> Path:
+    """A .gitignore for what builds write; an existing one gets only the lines it lacks."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    missing = [line for line in GITIGNORE if line not in text.splitlines()]
+    if missing:
+        lead = "" if not text or text.endswith("\n") else "\n"
+        path.write_text(text + lead + "# Built by digest: issues and the state file\n" + "\n".join(missing) + "\n",
+                        encoding="utf-8")
+    return path

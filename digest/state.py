@@ -18,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DigestError
@@ -227,6 +227,12 @@ class State:
         """(ETag, Last-Modified) last seen for each URL that has them."""
         rows = self._rows("SELECT url, etag, last_modified FROM feeds WHERE url IN ({marks})", urls)
         return {url: (etag, modified) for url, etag, modified in rows}
+
+    def fresh_feeds(self, urls: Iterable[str], seconds: float, now: datetime | None = None) -> set[str]:
+        """The feeds stored less than `seconds` ago."""
+        since = ((now or datetime.now(timezone.utc)) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        return {url for url, stamp in self._rows("SELECT url, fetched_at FROM feeds WHERE url IN ({marks})", urls)
+                if stamp >= since}
 
     def cached_feed(self, url: str) -> tuple[int, str] | None:
         """(entries, articles JSON) stored for a feed, for a 304."""

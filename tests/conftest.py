@@ -1,9 +1,12 @@
 """Shared fixtures: articles built in code, and a newsletter folder on disk."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +67,58 @@ def sample(tmp_path):
     shutil.copytree(ROOT / "sample", tmp_path / "sample")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     return tmp_path
+
+
+@contextlib.contextmanager
+def running_preview(config: Path, week: str = "2024-W46"):
+    """`digest preview` of `config` served on a free port in a thread; yields its base URL."""
+    from digest.preview import serve
+    from digest.week import Week
+
+    stop, bound = threading.Event(), []
+    thread = threading.Thread(target=serve, args=(config, Week.parse(week), 0, stop, bound.append), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not bound and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert bound, "the preview did not start"
+    url = f"http://127.0.0.1:{bound[0]}"
+    try:
+        first_build(url)
+        yield url
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the preview did not stop"
+
+
+def first_build(url: str, seconds: float = 90.0) -> None:
+    """Wait (bounded) for the preview's first build: a second on the sample, far more on a busy CI machine."""
+    import json
+    import urllib.request
+
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never through a proxy
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with direct.open(url + "/status.json", timeout=10) as response:
+            status = json.load(response)
+        if status["version"] >= 1 and not status["building"]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the preview's first build took over {seconds:.0f} s")
+
+
+@pytest.fixture
+def sample_folder(sample: Path) -> Path:
+    """The sample newsletter's copy (`sample`), by the name the preview's tests know it."""
+    return sample
+
+
+@pytest.fixture
+def preview(sample_folder: Path):
+    """The sample's week 2024-W46 in a running preview; yields (folder, base URL)."""
+    with running_preview(sample_folder / "sources.yaml") as url:
+        yield sample_folder, url
 
 
 class FeedServer:

@@ -10,8 +10,8 @@ import time
 
 from locks import holding
 
-from digest.preview import Preview
 from digest.state import writer_lock
+from digest.studio import Studio
 from digest.week import Week
 
 HOLDER_RE = r"pid (\d+), since \d\d:\d\d:\d\d"
@@ -90,12 +90,13 @@ def test_the_preview_neither_waits_for_a_build_nor_holds_one_up(weekly, cli):
         with writer_lock(weekly.state):  # a build is running ...
             writer.execute("BEGIN IMMEDIATE")  # ... and in the middle of writing
             writer.execute("UPDATE articles SET title = 'half-written' WHERE 1")
-            preview = Preview(weekly.config, Week(2024, 46))
+            preview = Studio(weekly.config, Week(2024, 46))  # what `digest preview` serves
             started = time.monotonic()
-            preview.rebuild()
+            preview.rebuild()  # on its own snapshot of the state (copy_state), kept for the session
             assert time.monotonic() - started < 8
             preview.close()
-            assert "Test Weekly" in preview.page and "half-written" not in preview.page
+            assert preview.status.errors == [], preview.status.errors
+            assert "Test Weekly" in preview.view.html and "half-written" not in preview.view.html
             writer.execute("ROLLBACK")
     finally:
         writer.close()

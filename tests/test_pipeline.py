@@ -102,7 +102,19 @@ def test_init_scaffolds_a_newsletter_that_builds(tmp_path, cli):
     html = (folder / "output" / WEEK / "digest.html").read_text()
     assert "Forwarded this?" in html and "Unsubscribe" in html
     again = cli("init", str(folder))
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2  # bad usage: the folder is already a newsletter
+    assert again.stderr == f"error: {folder / 'sources.yaml'}: already exists, not overwriting it\n"
+
+
+def test_init_ignores_what_builds_write_and_keeps_an_existing_gitignore(tmp_path, cli):
+    fresh, existing = tmp_path / "fresh", tmp_path / "existing"
+    existing.mkdir()
+    (existing / ".gitignore").write_text("*.pyc\noutput/")
+    assert cli("init", str(fresh)).exit_code == 0
+    assert cli("init", str(existing)).exit_code == 0
+    assert (fresh / ".gitignore").read_text().splitlines()[1:] == ["output/", ".digest-state.sqlite*"]
+    assert (existing / ".gitignore").read_text() == ("*.pyc\noutput/\n# Built by digest: issues and the state file\n"
+                                                     ".digest-state.sqlite*\n")
 
 
 def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample, cli):

@@ -249,14 +249,15 @@ def test_installed_package_uses_its_own_templates(tmp_path, monkeypatch):
     assert default_templates_dir() == tmp_path / "templates"
 
 
-def broken(tmp_path: Path, name: str, source: str) -> str:
+def broken(tmp_path: Path, name: str, source: str, others: dict[str, str] | None = None) -> str:
     folder = tmp_path / "templates"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    (folder / name).write_text(source)
+    for file, text in {name: source, **(others or {})}.items():
+        (folder / file).write_text(text)
     with pytest.raises(TemplateError) as caught:
         render_issue(make_digest(), [folder])
-    assert isinstance(caught.value, click.ClickException) and caught.value.exit_code == 1
+    assert isinstance(caught.value, click.ClickException) and caught.value.exit_code == 2
     assert "\n" not in caught.value.message and "Traceback" not in caught.value.message
     return caught.value.message
 
@@ -273,6 +274,14 @@ def test_template_errors_name_file_and_line(tmp_path, monkeypatch):
     message = broken(tmp_path, "digest.txt.j2", '{% extends "digest.txt.j2" %}\n')
     assert message == ("templates/digest.txt.j2: a template that extends or includes itself; "
                        'to build on the default, write {% extends "default:digest.txt.j2" %}')
+    message = broken(tmp_path, "footer.mjml.j2", '{% extends "footer.mjml.j2" %}\n')  # the layout renders it
+    assert message == ("templates/footer.mjml.j2: a template that extends or includes itself; "
+                       'to build on the default, write {% extends "default:footer.mjml.j2" %}')
+    message = broken(tmp_path, "footer.mjml.j2", '{% include "footer.mjml.j2" %}\n')
+    assert message.startswith("templates/footer.mjml.j2: a template that extends or includes itself; ")
+    message = broken(tmp_path, "footer.txt.j2", '{% include "mine.txt.j2" %}\n',
+                     {"mine.txt.j2": '{% include "mine.txt.j2" %}\n'})
+    assert message == "templates/mine.txt.j2: a template that extends or includes itself"  # no default to build on
 
 
 def test_mjml_errors_name_file_and_line(tmp_path, monkeypatch):

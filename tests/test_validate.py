@@ -331,3 +331,60 @@ def test_any_markup_gives_problems_never_an_exception():
     for _ in range(400):
         markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert isinstance(check(strip(markup)), list)
+
+
+def test_a_partial_that_closes_the_layouts_tag_is_the_one_blamed(tmp_path, monkeypatch):
+    footer = '<mj-section><mj-column><mj-text>Bye</mj-text></mj-column></mj-section>\n</mj-body>\n'
+    found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
+    assert found == ["templates/footer.mjml.j2:2: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
+                     "which closes it itself (leave it out here)"]
+    (tmp_path / "templates" / "footer.mjml.j2").unlink()
+    layout = '{% extends "default:digest.mjml.j2" %}\n{% block footer %}\n' + footer + "{% endblock %}\n"
+    found = problems(tmp_path, {"digest.mjml.j2": layout}, monkeypatch)
+    assert found == ["templates/digest.mjml.j2:4: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
+                     "which closes it itself (leave it out here)"]
+    (tmp_path / "templates" / "digest.mjml.j2").unlink()
+    extra = problems(tmp_path, {"footer.mjml.j2": footer.replace("\n</mj-body>", "</mj-section>")}, monkeypatch)
+    assert extra == ["templates/footer.mjml.j2:1: </mj-section> closes no open tag"]
+
+
+def test_a_tag_left_open_is_one_line_not_one_per_child(tmp_path, monkeypatch):
+    footer = """\
+    <mj-section><mj-column>
+      <mj-divider>
+      <mj-text>One</mj-text>
+      <mj-text>Two</mj-text>
+    </mj-column></mj-section>
+    """
+    found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
+    assert found == ["templates/footer.mjml.j2:2: <mj-divider> is never closed (end it with <mj-divider />)"]
+    column = "<mj-section>\n<mj-column>\n<mj-text>One</mj-text>\n<mj-column><mj-text>Two</mj-text></mj-column>\n" \
+             "</mj-section>\n"
+    found = problems(tmp_path, {"footer.mjml.j2": column}, monkeypatch)
+    assert found == ["templates/footer.mjml.j2:2: <mj-column> is never closed (close it with </mj-column>)"]
+    closed = problems(tmp_path, {"footer.mjml.j2": footer.replace("<mj-divider>", "<mj-divider></mj-divider>")},
+                      monkeypatch)
+    assert closed == []
+
+
+@pytest.mark.parametrize(("footer", "said"), [
+    ("{% if newsletter.url %}\n<mj-section></mj-section>\n", ":1: {% if %} is never closed"),
+    ("<mj-section>{{ trend.nam }}</mj-section>\n", ":1: 'trend' is undefined"),
+    ("<mj-section>{{ newsletter.title | shout }}</mj-section>\n", ":1: No filter named 'shout'"),
+    ('\n{% include "missing.mjml.j2" %}\n', ":2: template not found: missing.mjml.j2"),
+    ("<mj-section><mj-column><mj-text><b>Bye</mj-text></mj-column></mj-section>\n", ":1: <b> is never closed"),
+    ("<mj-section><mj-column><mj-text>Bye</mj-text></mj-column>\n", ":1: <mj-section> is never closed"),
+    ("<mj-section><mj-column><mj-text>1 < 2</mj-text></mj-column></mj-section>\n", ":1: a bare '<' (write &lt;)"),
+])
+def test_any_broken_template_exits_2_and_keeps_the_last_issue(sample, monkeypatch, footer, said):
+    monkeypatch.chdir(sample)
+    assert run("build", "--week", WEEK).exit_code == 0
+    issue = sample / "output" / WEEK
+    before = {p.name: p.read_bytes() for p in issue.iterdir()}
+    (sample / "templates" / "footer.mjml.j2").write_text(footer)
+    for command in ("build", "check"):
+        result = run(command, "--week", WEEK) if command == "build" else run(command)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith(f"error: templates/footer.mjml.j2{said}"), result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in issue.iterdir()} == before

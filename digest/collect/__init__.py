@@ -154,7 +154,13 @@ def _read_remote(sources: list[Source], state: State | None, limits: Limits,
             if progress:
                 progress(answer)
 
-        fetched = fetch_all(list(names), {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        # Fetched a moment ago (a preview rebuilding on every save): the stored copy, no request at all.
+        fresh = state.fresh_feeds(names, limits.fresh) if state and limits.fresh else set()
+        for url in fresh:
+            arrived(Fetched(url, "not-modified"))
+        fetched = fetch_all([url for url in names if url not in fresh],
+                            {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        fetched.update({url: Fetched(url, "not-modified") for url in fresh})
         reads = {s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
                  for s in sources if s.location in fetched}
     return reads, list(fetched.values())

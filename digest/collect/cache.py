@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..models import Article, Block
+from .clean import clean_article
 
 
 def dump(articles: list[Article]) -> str:
@@ -29,12 +30,12 @@ def load(text: str, source: str, since: date | None = None) -> list[Article]:
     if since is not None:
         first = since.isoformat()
         items = [d for d in items if not d["published"] or d["published"][:10] >= first]
-    return [_article(d, source) for d in items]
+    return [clean_article(_article(d, source)) for d in items]
 
 
 def load_one(text: str) -> Article:
     """An article kept whole in the state, with the sources it had."""
-    return _article(json.loads(text))
+    return clean_article(_article(json.loads(text)))
 
 
 def _article(d: dict[str, Any], source: str | None = None) -> Article:

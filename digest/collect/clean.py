@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..models import Block
+from ..models import Article, Block, replace
 
 # --- Boilerplate -------------------------------------------------------------
 
@@ -21,7 +21,8 @@ _BOILERPLATE_RE = re.compile(
     r"|photographer\s*:.*|credits?\s*:.*|source\s*:\s*(?:unsplash|pexels|pixabay|getty|shutterstock).*"
     r"|·?\s*\d+\s*(?:-\s*)?min(?:ute)?s?\s*(?:read|reading)(?:\s*time)?|reading time\s*:?.*"
     r"|avatar|contents|table of contents|advertisement|sponsored|skip to (?:main )?content"
-    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)\b.{0,40}|more from .{0,40}|you may also like.*"
+    r"|see also|related(?: posts| articles| reading| stories)?|read (?:more|next)\b.{0,40}|more from .{0,40}"
+    r"|you may also like.*"
     r"|loved this (?:read|post|article)\??|share (?:this|on|via)\b.*|share|tweet|pin it|print|email"
     r"|(?:subscribe|sign up|join)\b.{0,80}(?:newsletter|inbox|updates|free)\b.*|subscribe"
     r"|(?:get|receive) (?:the|our) .{0,40}newsletter\b.*"
@@ -44,7 +45,8 @@ _CREDIT_RE = re.compile(
     r"(?:Photographer|Photo(?:graph)?\s+(?:by|credit)|Image\s+(?:by|credit|source)|Credit)\s*:?\s*"
     # Name words are capitalised and stop at the next capital: credits get glued ("WinsteadPhotographer").
     r"[A-Z][a-z.'’-]*(?:[ \t]+(?:[A-Z][a-z.'’-]*|on|via|de|van|von))*")
-_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
+_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+"
+                        r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
                         re.IGNORECASE)
 
 
@@ -140,7 +142,8 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
     Plain text has no heading syntax: a short line standing alone without
     closing punctuation reads as a heading there.
     """
-    text = TODO_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Control characters go first: markdown_inline() marks escaped characters with three of them.
+    text = TODO_RE.sub("", _UNCARRIABLE_RE.sub(_replacement, text.replace("\r\n", "\n").replace("\r", "\n")))
     text = _LINK_AFTER_SENTENCE_RE.sub("", text)
     lines = _dedent(text.split("\n"))
     blocks: list[Block] = []
@@ -267,3 +270,80 @@ def _dedent(lines: list[str]) -> list[str]:
 def text_to_blocks(text: str) -> list[Block]:
     """Plain text: Markdown signals are honoured, headings are guessed."""
     return markdown_to_blocks(text, guess_headings=True)
+
+
+# --- Characters an email cannot carry ----------------------------------------
+
+# XML 1.0 has no place for C0 controls other than tab, newline and CR, for lone
+# surrogates or for U+FFFE/U+FFFF, and HTML none for C1 controls and the other
+# non-characters. One of them in one note and MJML refuses the whole issue, so
+# they go as text leaves a reader. Vertical tab, form feed and NEL were spacing.
+_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+_UNCARRIABLE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
+_SPACING = frozenset("\x0b\x0c\x85")
+
+
+def carriable(text: str) -> str:
+    """Text without the characters XML and HTML cannot carry (prose: they are dropped)."""
+    if _UNCARRIABLE_RE.search(text) is None:
+        return text
+    return re.sub(r"[ \t]{2,}", " ", _UNCARRIABLE_RE.sub(_replacement, text)).strip()
+
+
+def drop_uncarriable(markup: str) -> str:
+    """Markup without those characters, written out or as references (`&#1;`), spacing kept as it was.
+
+    lxml refuses them in any string it is given, and parses a reference into
+    the character itself.
+    """
+    if "&#" in markup:
+        markup = _CHARREF_RE.sub(_charref, markup)
+    if _UNCARRIABLE_RE.search(markup) is None:
+        return markup
+    return _UNCARRIABLE_RE.sub(_replacement, markup)
+
+
+_CHARREF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")  # HTML lets the ";" go
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return " " if match.group() in _SPACING else ""
+
+
+def _charref(match: re.Match[str]) -> str:
+    """A character reference as it was, or what it comes to when it names a character no email carries."""
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if 0x80 <= code <= 0x9F:  # HTML reads these as cp1252, as old pages meant them: &#150; is a dash
+        return bytes([code]).decode("cp1252", errors="ignore")
+    if code > 0x10FFFF:
+        return ""
+    character = chr(code)
+    if _UNCARRIABLE_RE.match(character) is None:
+        return match.group()
+    return " " if character in _SPACING else ""
+
+
+def escaped(text: str) -> str:
+    """A name (a path, an id) with those characters as visible escapes (\\x01), so names stay distinct."""
+    if _UNCARRIABLE_RE.search(text) is None:
+        return text
+    return _UNCARRIABLE_RE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"),
+                               text)
+
+
+def clean_article(article: Article) -> Article:
+    """The article as every reader hands it on: nothing in it that a later stage cannot carry.
+
+    The readers' one boundary: each builds its articles through this, so no
+    stray byte of one file or feed can make the render of the whole issue fail.
+    """
+    fields = (article.id, article.title, article.author or "", article.url or "", *article.tags,
+              *(block.text for block in article.blocks))
+    if not any(_UNCARRIABLE_RE.search(text) for text in fields):
+        return article
+    blocks = tuple(Block(b.kind, text, b.level) for b in article.blocks if (text := carriable(b.text)))
+    return replace(article, id=escaped(article.id), title=carriable(article.title) or "(untitled)",
+                   author=carriable(article.author) or None if article.author else None,
+                   url=carriable(article.url) or None if article.url else None, blocks=blocks,
+                   tags=tuple(tag for t in article.tags if (tag := carriable(t))))

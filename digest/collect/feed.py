@@ -3,7 +3,8 @@
 feedparser parses bytes, never the network (it has no timeout): the bytes come
 from a local file here, and from the fetcher for URLs, so both take one path.
 Feed HTML never reaches the email as HTML: it is cleaned into blocks like any
-local page.
+local page. Entities a feed declares itself are defused before either parser
+runs (entities.py).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from urllib.parse import urljoin
 import feedparser
 
 from ..models import Article, Block
-from .clean import text_to_blocks
+from .clean import clean_article, text_to_blocks
+from .entities import defuse
 from .html import html_to_blocks
 from .local import parse_date
 from .urls import canonical_url
@@ -60,6 +62,14 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
         return FeedRead(error="not a feed (the answer was empty)")
     if data.lstrip()[:1] == b"{":
         return _parse_json_feed(name, data)
+    data, warning = defuse(data)
+    read = _parse_xml(name, data, base_url, headers, fast)
+    if warning:
+        read.warnings.insert(0, warning)
+    return read
+
+
+def _parse_xml(name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None, fast: bool) -> FeedRead:
     tree = _well_formed(data, headers or {}) if fast else None
     if tree is not None:
         read = _parse_fast(name, data, base_url, tree)
@@ -67,8 +77,11 @@ def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, 
             return read
     response = {"content-location": base_url} if base_url else {}
     # Feed HTML is turned into text by our own cleaner, so feedparser's sanitizer is wasted work.
-    parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
-                              resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
+                                  resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - feedparser's loose parser has its own bugs; one feed, one warning
+        return FeedRead(error=f"not a feed (the parser failed: {type(exc).__name__}: {_reason(exc)})")
     result = FeedRead(entries=len(parsed.entries))
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
@@ -139,7 +152,7 @@ def _parse_fast(name: str, data: bytes, base_url: str | None, tree) -> FeedRead 
     read = FeedRead(entries=len(parsed.entries), parser="fastfeedparser")
     # feedparser resolves relative links against the feed's own address; fastfeedparser leaves them.
     site = base_url or parsed.feed.get("link") or ""
-    for entry, text in zip(parsed.entries, texts):
+    for entry, text in zip(parsed.entries, texts, strict=True):  # the same length, checked above
         article = _article(name, entry, site, text)
         if article is not None:
             read.articles.append(article)
@@ -189,16 +202,16 @@ def _article(name: str, entry: Any, site: str = "", html: str | None = None) -> 
     url = canonical_url(link) if link.startswith(("http://", "https://")) else None
     if html is None:
         html = max((c.get("value", "") or "" for c in entry.get("content") or ()), key=len, default="")
-        summary = entry.get("summary", "")
+        summary = entry.get("summary") or ""  # None when feedparser met an empty element it could not close
         html = html if len(html) >= len(summary) else summary
     blocks = tuple(html_to_blocks(html)) if "<" in html else tuple(text_to_blocks(html))
-    title = _plain(entry.get("title", "")) or (blocks[0].text[:80] if blocks else "")
+    title = _plain(entry.get("title") or "") or (blocks[0].text[:80] if blocks else "")
     if _MOJIBAKE_RE.search(title) or any(_MOJIBAKE_RE.search(b.text) for b in blocks):
         title, blocks = _repair(title), tuple(Block(b.kind, _repair(b.text), b.level) for b in blocks)
     if not title and not blocks:
         return None
-    key = url or entry.get("id") or hashlib.sha256(f"{title}\n{html}".encode()).hexdigest()[:16]
-    return Article(
+    key = url or entry.get("id") or hashlib.sha256(f"{title}\n{html}".encode(errors="replace")).hexdigest()[:16]
+    return clean_article(Article(
         id=f"url:{key}",
         title=title or "(untitled)",
         source=name,
@@ -207,7 +220,7 @@ def _article(name: str, entry: Any, site: str = "", html: str | None = None) -> 
         published=_date(entry),
         author=entry.get("author") or None,
         tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
-    )
+    ))
 
 
 # UTF-8 read as Latin-1/cp1252 somewhere upstream: "CafÃ©", "itâ€™s".
@@ -253,22 +266,29 @@ def _parse_json_feed(name: str, data: bytes) -> FeedRead:
     for item in items:
         if not isinstance(item, dict):
             continue
+        # Fields of the wrong JSON type are missing fields: a number for a title, a string for authors.
+        authors = [a for a in _typed(item.get("authors"), list) if isinstance(a, dict)]
         entry = {
-            "link": item.get("url") or item.get("external_url") or "",
-            "id": str(item.get("id", "")),
-            "title": item.get("title", ""),
-            "content": [{"value": item.get("content_html") or ""}] if item.get("content_html") else [],
-            "summary": item.get("content_text") or item.get("summary") or "",
-            "author": (item.get("author") or {}).get("name") or next(
-                (a.get("name") for a in item.get("authors", []) if isinstance(a, dict)), None),
-            "tags": [{"term": t} for t in item.get("tags", []) if isinstance(t, str)],
-            "published": item.get("date_published"),
-            "updated": item.get("date_modified"),
+            "link": _typed(item.get("url"), str) or _typed(item.get("external_url"), str),
+            "id": str(item["id"]) if isinstance(item.get("id"), (str, int)) else "",
+            "title": _typed(item.get("title"), str),
+            "content": [{"value": html}] if (html := _typed(item.get("content_html"), str)) else [],
+            "summary": _typed(item.get("content_text"), str) or _typed(item.get("summary"), str),
+            "author": _typed(_typed(item.get("author"), dict).get("name"), str) or next(
+                (name for a in authors if (name := _typed(a.get("name"), str))), None),
+            "tags": [{"term": t} for t in _typed(item.get("tags"), list) if isinstance(t, str)],
+            "published": _typed(item.get("date_published"), str) or None,
+            "updated": _typed(item.get("date_modified"), str) or None,
         }
         article = _article(name, feedparser.FeedParserDict(entry))
         if article is not None:
             result.articles.append(article)
     return result
+
+
+def _typed(value: Any, kind: type) -> Any:
+    """`value` when it is of that JSON type, else that type's empty value."""
+    return value if isinstance(value, kind) and not isinstance(value, bool) else kind()
 
 
 __all__ = ["Block", "FeedRead", "parse_feed", "read_feed_file"]

@@ -31,6 +31,7 @@ class Limits:
     deadline: float = 45.0
     max_bytes: int = MAX_BYTES
     backoff: float = 0.5
+    fresh: float = 0.0  # seconds a stored feed is used without asking the server (the preview's rebuilds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ Real notes have typos (`title- My post` for `title: My post`) and unclosed
 fences. When the block does not parse, or parses without a key we need, each
 line is read on its own as `key: value`, `key- value` or `key = value`, so
 the title survives. Nothing here raises on bad input: the worst case is
-less metadata.
+less metadata. YAML goes through the one alias-refusing loader, so a
+"billion laughs" block costs a warning, not the build.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from typing import Any
 import tomllib
 import yaml
 
+from ..yamlsafe import RefusedYAML
+from ..yamlsafe import load as load_yaml
+
 FENCES = {"---": "yaml", "+++": "toml"}
 KNOWN = frozenset({"title", "date", "published", "pubdate", "created", "author", "authors", "tags",
                    "categories", "keywords", "description", "summary", "draft", "lastmod", "updated"})
@@ -22,13 +26,14 @@ _LINE_RE = re.compile(r"^([A-Za-z_][\w-]*?)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s+-\s+(.+?)\s*$")
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """(metadata with lower-case keys, body); ({}, text) when there is no front matter."""
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
+    """(metadata with lower-case keys, body, a problem worth a warning); ({}, text, None) without front matter."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     stripped = text.lstrip("\n ")
     opening = _OPEN_RE.match(stripped)
     if opening is None:
-        return _header_lines(stripped) or ({}, text)
+        meta, body = _header_lines(stripped) or ({}, text)
+        return meta, body, None
     fence = stripped[:3]
     rest = stripped[opening.end():]
     closing = re.search(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*$", rest, re.MULTILINE)
@@ -37,10 +42,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     else:
         # An unclosed fence: the metadata is the run of lines up to the first blank one.
         block, _, body = rest.partition("\n\n")
-    meta = parse_block(block, FENCES[fence])
+    first_line = text[:len(text) - len(stripped)].count("\n") + 2  # the block's, in the file: after the fence
+    meta, problem = parse_block(block, FENCES[fence], first_line)
     if not meta:
-        return {}, text  # a horizontal rule, not front matter: keep the text whole
-    return meta, body
+        return {}, text, problem  # a horizontal rule, not front matter: keep the text whole
+    return meta, body, problem
 
 
 _HEADER_RE = re.compile(r"^([A-Za-z][\w-]*)[ \t]*:[ \t]*(\S.*?)[ \t]*$")
@@ -54,18 +60,30 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str] | None:
     """
     head, _, body = text.partition("\n\n")
     lines = head.split("\n")
-    matches = [_HEADER_RE.match(line) for line in lines]
-    if not all(matches) or not any(m.group(1).lower() == "title" for m in matches) \
+    found = [_HEADER_RE.match(line) for line in lines]
+    matches = [m for m in found if m is not None]
+    if len(matches) < len(found) or not any(m.group(1).lower() == "title" for m in matches) \
             or not all(m.group(1).lower() in KNOWN for m in matches):
         return None
     return {m.group(1).lower(): _unquote(m.group(2)) for m in matches}, body
 
 
-def parse_block(block: str, kind: str) -> dict[str, Any]:
-    """The keys of one front-matter block, parsed strictly, then filled in line by line."""
+def parse_block(block: str, kind: str, first_line: int = 1) -> tuple[dict[str, Any], str | None]:
+    """The keys of one front-matter block, parsed strictly, then filled in line by line.
+
+    A typo is an ordinary failure, read line by line in silence; YAML that is
+    refused (aliases, deep nesting) is said, as somebody may be trying it on.
+    """
     data: dict[str, Any] = {}
+    problem = None
     try:
-        parsed = yaml.safe_load(block) if kind == "yaml" else tomllib.loads(block)
+        parsed = load_yaml(block) if kind == "yaml" else tomllib.loads(block)
+    except RefusedYAML as exc:
+        parsed = None
+        line = f"line {exc.problem_mark.line + first_line}: " if exc.problem_mark else ""
+        problem = f"front matter not read as YAML ({line}{exc.problem}), its lines read one by one"
+    except RecursionError:  # tomllib nests by recursion too
+        parsed, problem = None, "front matter nested too deep, its lines read one by one"
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, TypeError):
         parsed = None
     if isinstance(parsed, dict):
@@ -73,7 +91,7 @@ def parse_block(block: str, kind: str) -> dict[str, Any]:
     for key, value in _read_lines(block).items():
         if _empty(data.get(key)):
             data[key] = value
-    return data
+    return data, problem
 
 
 def _read_lines(block: str) -> dict[str, Any]:
@@ -87,7 +105,7 @@ def _read_lines(block: str) -> dict[str, Any]:
             continue
         match = _LINE_RE.match(line)
         key = match.group(1).lower() if match else None
-        if key not in KNOWN or key in found:
+        if match is None or key not in KNOWN or key in found:
             key = None
             continue
         value = match.group(2)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..models import Article, Block, Source, replace
 from ..state import State
+from .clean import clean_article
 from .fetch import Limits, fetch_all
 from .local import UnreadableFile, read_html_bytes
 
@@ -52,5 +53,5 @@ def fill_full_text(articles: Sequence[Article], sources: Sequence[Source], state
         page = stored.get(article.url) if article.url and article in wanted else None
         blocks = tuple(Block(kind, text, level) for kind, text, level in json.loads(page)) if page else ()
         longer = len(" ".join(b.text for b in blocks).split()) > len(article.text.split())
-        result.append(replace(article, blocks=blocks) if longer else article)
+        result.append(clean_article(replace(article, blocks=blocks)) if longer else article)
     return result, warnings

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..models import Block
-from .clean import TAG_RE, TODO_RE, add_block, drop_tail, text_to_blocks
+from .clean import TAG_RE, TODO_RE, add_block, drop_tail, drop_uncarriable, text_to_blocks
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button", "input",
               "select", "textarea", "nav", "footer", "aside", "figure", "figcaption", "picture", "img", "video",
@@ -37,7 +37,7 @@ def html_to_blocks(html: str) -> list[Block]:
     """
     from lxml import etree
 
-    html = TODO_RE.sub("", html)
+    html = TODO_RE.sub("", drop_uncarriable(html))  # lxml refuses control characters in any text it is given
     if not html.strip():
         return []
     try:
@@ -77,10 +77,10 @@ def hidden_elements(tree) -> list:
 
 
 def parse_html(html: str):
-    """lxml's tree of a page; an XML declaration (XHTML) is dropped first, lxml refuses it in text."""
+    """lxml's tree of a page; an XML declaration (XHTML) and control characters go first, lxml refuses them."""
     import lxml.html
 
-    return lxml.html.fromstring(_XML_DECLARATION_RE.sub("", html, count=1))
+    return lxml.html.fromstring(_XML_DECLARATION_RE.sub("", drop_uncarriable(html), count=1))
 
 
 def _main(tree):

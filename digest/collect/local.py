@@ -8,6 +8,7 @@ one warning and the build goes on.
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..models import Article, Block
-from .clean import is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
+from ..models import Article, Block, replace
+from .clean import clean_article, escaped, is_boilerplate, markdown_to_blocks, normalize, text_to_blocks
 from .frontmatter import split_front_matter
 from .html import parse_html
 from .newswire import is_newswire, read_newswire, strip_dateline
@@ -36,6 +37,7 @@ class Document:
     author: str | None = None
     published: datetime | None = None
     tags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # read, but something in it was refused
 
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,7 +49,8 @@ _DATE_RES = (
     re.compile(r"^\W*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\W*$"),
 )
 # "Posted 17 November 2024 by Jo Park", "Published on March 3, 2024"
-_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
+_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})"
+                        r"(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
                         re.IGNORECASE)
 _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
@@ -134,7 +137,7 @@ def _read_text(data: bytes, path: Path) -> Document:
 
 
 def _from_text(text: str, path: Path, markdown: bool) -> Document:
-    meta, body = split_front_matter(text)
+    meta, body, problem = split_front_matter(text)
     if meta or _MARKDOWN_SIGNS_RE.search(body):
         markdown = True  # a .txt that is Markdown inside, front matter and all
     blocks = markdown_to_blocks(body) if markdown else text_to_blocks(body)
@@ -143,7 +146,8 @@ def _from_text(text: str, path: Path, markdown: bool) -> Document:
         first = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), None)
         if first is not None:
             blocks[first] = Block("paragraph", strip_dateline(blocks[first].text, strict=True), blocks[first].level)
-    return _document(meta, found, blocks, path)
+    doc = _document(meta, found, blocks, path)
+    return replace(doc, warnings=(problem,)) if problem else doc
 
 
 def _read_html(data: bytes, path: Path) -> Document:
@@ -203,7 +207,8 @@ def _json_ld(tree) -> dict[str, Any]:
         except ValueError:
             continue
         for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
-            if not isinstance(item, dict) or "Article" not in str(item.get("@type", "")) + "Article" * ("headline" in item):
+            kind = str(item.get("@type", "")) + "Article" * ("headline" in item) if isinstance(item, dict) else ""
+            if "Article" not in kind:
                 continue
             author = item.get("author")
             if isinstance(author, list):
@@ -241,7 +246,8 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
             day = parse_date(text)
             if day and "date" not in found:
                 found["date"] = day
-                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found and len(kept[-1].text.split()) <= 3 \
+                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found \
+                        and len(kept[-1].text.split()) <= 3 \
                         and kept[-1].text != found.get("title"):
                     found["author"] = kept.pop().text
                 continue
@@ -250,7 +256,8 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
                 if posted.group("name"):
                     found.setdefault("author", posted.group("name").strip())
                 continue
-            if (byline := re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)) and "author" not in found:
+            byline = re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)
+            if byline and "author" not in found:
                 found["author"] = byline.group(1).strip()
                 continue
             if text == found.get("title"):
@@ -284,7 +291,8 @@ def parse_date(text: Any) -> datetime | None:
             month = int(parts["mon"])
         else:
             name = parts["month"].lower()
-            month = next((n for n, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]) and full.startswith(name)), 0)
+            month = next((n for n, full in enumerate(_MONTHS, 1)
+                          if full.startswith(name[:3]) and full.startswith(name)), 0)
         try:
             return datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc)
         except ValueError:
@@ -319,8 +327,16 @@ def _text(value: Any) -> str | None:
 
 
 def _title_from_name(path: Path) -> str:
-    stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_]", "", path.stem)
-    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or path.name
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_]", "", _name_text(path.stem))
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or _name_text(path.name)
+
+
+def _name_text(name: str) -> str:
+    """A file name's text: bytes that are not UTF-8 are read as the file contents are, as cp1252."""
+    try:
+        return name.encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("cp1252", errors="replace")
 
 
 def list_files(location: str) -> list[Path]:
@@ -358,15 +374,37 @@ def read_local(name: str, location: str, root: Path) -> tuple[list[Article], lis
         except UnreadableFile as exc:
             warnings.append(f"{shown}: {exc}")
             continue
-        articles.append(Article(id=f"file:{shown}", title=doc.title, source=name, blocks=doc.blocks, path=shown,
-                                published=doc.published, author=doc.author, tags=doc.tags))
+        warnings.extend(f"{shown}: {warning}" for warning in doc.warnings)
+        articles.append(clean_article(Article(id=f"file:{shown}", title=doc.title, source=name, blocks=doc.blocks,
+                                              path=shown, published=doc.published, author=doc.author, tags=doc.tags)))
     return articles, warnings
 
 
 def shown_path(path: Path | str, root: Path) -> str:
-    """A path as reports and article ids give it: relative to the config folder, stable across machines."""
+    """A path as reports and article ids give it: relative to the config folder, stable across machines.
+
+    Whatever its bytes: a name that is not UTF-8 shows them as escapes
+    (`caf\\xe9.md`), as do control characters, so the path can be printed,
+    stored in the state file and written into the issue.
+    """
     path = Path(path).resolve()
     try:
-        return path.relative_to(root.resolve()).as_posix()
+        shown = path.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return printable_path(shown)
+
+
+def printable_path(text: str) -> str:
+    """A path's text that any output takes: undecodable bytes and control characters as escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = os.fsencode(text).decode("utf-8", errors="backslashreplace") if _escaped_bytes(text) \
+            else text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    return escaped(text)
+
+
+def _escaped_bytes(text: str) -> bool:
+    """Only surrogates that stand for undecodable bytes (as os.fsdecode makes them)."""
+    return all("\udc80" <= ch <= "\udcff" for ch in text if "\ud800" <= ch <= "\udfff")

@@ -41,14 +41,15 @@ class Rendered:
 
 
 def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True,
-                 budget: int = BUDGET) -> Rendered:
+                 budget: int = BUDGET, preview: bool = False) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
 
     With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
     every problem at its template line) before anything is written. The HTML
     stays under `budget` bytes: what does not fit moves to the web version (`Rendered.web`).
+    `preview` is `digest preview`'s render alone: the templates mark trends and bullets for its controls.
     """
-    model = context(digest, template_dirs)
+    model = context(digest, template_dirs, preview)
     env = environment(template_dirs, html=True)
     if validate:
         ensure_valid(template_dirs, HTML_TEMPLATE, model)
@@ -102,14 +103,16 @@ def check_templates(template_dirs: Sequence[Path], newsletter: dict | None = Non
 
     Three issues, so that both sides of the templates' usual {% if %}s are
     rendered and validated: a plain one, a full one (links, dates, authors,
-    a local file, a newsletter URL) and one without trends.
+    a local file, a newsletter URL, an editor's note and edits) and one without trends;
+    each as the email and as `digest preview` renders it (`preview`: its data-* hooks).
     """
     problems: list[str] = []
     for digest in made_up_issues(newsletter):
-        try:
-            render_issue(digest, template_dirs)
-        except InvalidTemplate as exc:
-            problems += [line for line in exc.lines if line not in problems]
+        for preview in (False, True):
+            try:
+                render_issue(digest, template_dirs, preview=preview)
+            except InvalidTemplate as exc:
+                problems += [line for line in exc.lines if line not in problems]
     if problems:
         raise InvalidTemplate(problems)
     digest = made_up_issue(newsletter)
@@ -149,13 +152,15 @@ def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
     local = Article(id="file:notes/check.md", title="A checked note", source="Notes", path="notes/check.md",
                     blocks=(Block("paragraph", "Text."),))
     cites = (Citation(feed.id, feed.title, feed.url, feed.source), Citation(local.id, local.title, None, local.source))
-    trends = (replace(plain.trends[0], momentum="rising",
-                      bullets=(Bullet("A bullet citing two sources.", cites), Bullet("Another.", cites[1:]))),
+    trends = (replace(plain.trends[0], momentum="rising", key="a-trend", edited=("pinned",),
+                      bullets=(Bullet("A bullet citing two sources.", cites, key="0a1b2c3d", edited=("text",)),
+                               Bullet("Another.", cites[1:]))),
               Trend(name="Another trend", bullets=(Bullet("A bullet of a note.", cites[1:]),),
                     article_ids=(local.id,), configured=False, momentum="fading"),
               *(Trend(name=f"Trend {n}", bullets=(Bullet(f"Bullet {n}.", cites[:1]),) * n, article_ids=(feed.id,),
                       configured=False, momentum="steady") for n in (3, 4)))
     full = replace(plain, trends=trends, articles=(feed, local), newsletter=settings, warnings=("Check: a warning",),
+                   note="A word from the editor.", edits=("pinned trend 'A trend'",),
                    sources=(*plain.sources, SourceStats("Notes", "path", "notes/", "failed", 0, 0, "no files")))
     return [plain, full, replace(plain, trends=())]
 

@@ -44,8 +44,12 @@ def settings_for(newsletter: Mapping[str, Any], title: str = "") -> dict[str, An
     return settings
 
 
-def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any]:
-    """The variables of every template (`digest templates --vars` lists them)."""
+def context(digest: Digest, template_dirs: Sequence[Path] = (), preview: bool = False) -> dict[str, Any]:
+    """The variables of every template (`digest templates --vars` lists them).
+
+    `preview` is true only in `digest preview`: templates then mark trends and
+    bullets (`data-trend`, `data-bullet`) for the editor's controls; the email never has them.
+    """
     newsletter = newsletter_settings(digest)
     articles = len(digest.articles)
     sources = len({name for article in digest.articles for name in article.sources})
@@ -53,6 +57,7 @@ def context(digest: Digest, template_dirs: Sequence[Path] = ()) -> dict[str, Any
     base = newsletter["url"]
     model: dict[str, Any] = {
         "digest": digest.to_dict(),
+        "preview": preview,
         "newsletter": newsletter,
         "issue": {
             "week_number": int(digest.week.split("-W")[1]),

@@ -33,15 +33,25 @@ class Element:
     children: list[Element] = field(default_factory=list)
     comment: bool = False
     unquoted: tuple[str, ...] = ()  # attributes whose value has no quotes, which mjml-python cannot read
+    # Ended by its own closing tag or "/>", not by a parent's closing tag or the end of the markup.
+    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class StrayClose:
-    """A closing tag with no open tag of its name (MJML ignores it), and the innermost tag open there."""
+    """A closing tag with no open tag of its name (MJML ignores it), and the innermost tag open there.
+
+    `earlier` is the closing tag that closed the last element of this name and
+    `opened` where that element opened: when the two came from different
+    templates, the earlier one is usually the stray (a partial that ends in
+    the layout's </mj-body>), and this one only looks like it.
+    """
 
     tag: str
     offset: int
     open: str | None
+    earlier: int | None = None
+    opened: int | None = None
 
 
 def parse(markup: str, ending_tags: Collection[str], strays: list[StrayClose] | None = None) -> list[Element]:
@@ -52,6 +62,7 @@ def parse(markup: str, ending_tags: Collection[str], strays: list[StrayClose] | 
     roots: list[Element] = []
     stack: list[tuple[str, Element | None]] = []  # every open tag; None for those inside an ending tag
     inside_ending = 0
+    last_closed: dict[str, tuple[int, int]] = {}  # tag -> (its closing tag's offset, its opening tag's offset)
     pos = 0
     while True:
         start = markup.find("<", pos)
@@ -79,12 +90,18 @@ def parse(markup: str, ending_tags: Collection[str], strays: list[StrayClose] | 
             continue
         if closing:
             if strays is not None and not inside_ending and name not in (open_ for open_, _ in stack):
-                strays.append(StrayClose(name, start, stack[-1][0] if stack else None))
-            inside_ending = _close(name, stack, ending_tags, inside_ending)
+                earlier, opened = last_closed.get(name, (None, None))
+                strays.append(StrayClose(name, start, stack[-1][0] if stack else None, earlier, opened))
+            closed = _close(name, stack, ending_tags, inside_ending)
+            if closed is not None:
+                inside_ending, element = closed
+                if element is not None:
+                    element.closed = True
+                    last_closed[name] = (start, element.offset)
             continue
         element = None
         if not inside_ending:
-            element = Element(name, attributes, start, unquoted=unquoted)
+            element = Element(name, attributes, start, unquoted=unquoted, closed=self_closing or name in VOID)
             _append(element, stack, roots)
         if name in ending_tags and not self_closing:
             inside_ending += 1
@@ -99,18 +116,22 @@ def _append(element: Element, stack: list[tuple[str, Element | None]], roots: li
     (parent.children if parent else roots).append(element)
 
 
-def _close(name: str, stack: list[tuple[str, Element | None]], ending_tags: Collection[str], inside: int) -> int:
-    """Close `name` and every tag opened after it; a closing tag with nothing of its name open is ignored."""
+def _close(name: str, stack: list[tuple[str, Element | None]], ending_tags: Collection[str],
+           inside: int) -> tuple[int, Element | None] | None:
+    """Close `name` and every tag opened after it: the ending tags still open, and the element closed.
+
+    None for a closing tag with nothing of its name open, which is ignored.
+    """
     names = [open_name for open_name, _ in stack]
     if name not in names:
-        return inside
+        return None
     while stack:
-        open_name, _ = stack.pop()
+        open_name, element = stack.pop()
         if open_name in ending_tags and inside:
             inside -= 1
         if open_name == name:
-            break
-    return inside
+            return inside, element
+    return inside, None
 
 
 def _attributes(markup: str, pos: int) -> tuple[dict[str, str], tuple[str, ...], int, bool]:

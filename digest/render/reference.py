@@ -22,14 +22,20 @@ DESCRIPTIONS = {
     "digest.start": 'its Monday, ISO date "2024-04-22"',
     "digest.end": "its Sunday, ISO date",
     "digest.newsletter": "`newsletter:` of sources.yaml as written (see `newsletter` for it filled in)",
+    "digest.note": 'the editor\'s note, `note:` of edits/<week>.yaml ("" without one)',
+    "digest.edits": "what the editor's edits/<week>.yaml changed, one line each (empty without one)",
     "digest.trends": "the week's trends, in the order of the email",
+    "digest.trends[].key": "stable across rebuilds of the week: what edits/<week>.yaml names the trend by",
     "digest.trends[].name": "the trend's heading",
+    "digest.trends[].edited": "what the editor changed: pinned, renamed, moved (empty: the machine's draft)",
     "digest.trends[].configured": "true for a trend named in sources.yaml, false for one discovered",
     "digest.trends[].keywords": "its keywords from sources.yaml (empty for a discovered trend)",
     "digest.trends[].momentum": "new | rising | steady | fading, against earlier issues",
     "digest.trends[].articles": "the ids of its articles",
     "digest.trends[].bullets": "its key points, best first",
+    "digest.trends[].bullets[].key": "stable across rebuilds: what edits/<week>.yaml names the bullet by",
     "digest.trends[].bullets[].text": "the bullet's sentence",
+    "digest.trends[].bullets[].edited": "what the editor changed: text, moved (empty: the machine's draft)",
     "digest.trends[].bullets[].sources": "the articles that say it",
     "digest.trends[].bullets[].sources[].title": "the article's title",
     "digest.trends[].bullets[].sources[].url": "its link; none for a local file",
@@ -57,6 +63,7 @@ DESCRIPTIONS = {
     "digest.stats.sources[].entries": "how many entries it held when read",
     "digest.stats.sources[].used": "how many went into this issue",
     "digest.stats.sources[].error": "why it failed; none when it did not",
+    "preview": "true only in `digest preview`: mark trends and bullets for its controls; false in the email",
     "newsletter": "`newsletter:` of sources.yaml with every optional key filled in, plus any key of your own",
     "newsletter.title": "the newsletter's title",
     "newsletter.description": 'its one-line description ("" without one)',
@@ -119,7 +126,7 @@ def reference() -> str:
     rows = [(v.name, v.type, v.description) for v in variables()] + [("", "", "")] + list(HELPERS)
     width = max(len(name) for name, _, _ in rows)
     kinds = max(len(kind) for _, kind, _ in rows)
-    lines = ["Template variables (every template sees digest, newsletter and issue)", ""]
+    lines = ["Template variables (every template sees digest, preview, newsletter and issue)", ""]
     lines += [f"{name:{width}}  {kind:{kinds}}  {text}".rstrip() for name, kind, text in rows]
     return "\n".join(lines) + "\n"
 
@@ -160,10 +167,12 @@ def _one_of_each() -> Digest:
     local = Article(id="file:notes/b.md", title="A note", source="Notes", path="notes/b.md",
                     blocks=(Block("paragraph", "Text."),))
     bullet = Bullet(text="A key point.", sources=(Citation(feed.id, feed.title, feed.url, feed.source),
-                                                 Citation(local.id, local.title, None, local.source)))
+                                                 Citation(local.id, local.title, None, local.source)),
+                    key="0a1b2c3d", edited=("text",))
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=(feed.id, local.id), configured=True,
-                  keywords=("point",), momentum="rising")
+                  keywords=("point",), momentum="rising", key="a-trend", edited=("pinned",))
     return Digest(title="Weekly", week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28), trends=(trend,),
                   articles=(feed, local), warnings=("Blog: 404",), newsletter={"title": "Weekly"},
+                  note="A word from the editor.", edits=("pinned trend 'A trend'",),
                   sources=(SourceStats("Blog", "feed", "https://example.org/feed.xml", "ok", 3, 1),
                            SourceStats("Notes", "path", "notes/", "failed", 0, 0, error="no files")))

@@ -27,9 +27,13 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 class TemplateError(DigestError):
-    """A template that does not load, render or compile: file and line, never a traceback."""
+    """A template that does not load, render or compile: file and line, never a traceback.
 
-    exit_code = 1
+    Exit 2, as the validator's errors: the fault is in the editor's template,
+    not in the sources or the machine, and a rerun will not mend it.
+    """
+
+    exit_code = 2
 
 
 def default_templates_dir() -> Path:
@@ -110,9 +114,11 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise
     except RecursionError as exc:
         # The usual cause: an override that extends its own name instead of the default.
-        hint = ("a template that extends or includes itself; "
-                f'to build on the default, write {{% extends "default:{name}" %}}')
-        raise TemplateError(f"{where(_frame(exc, name)[0])}: {hint}") from None
+        filename, looping = _looping(env, exc, name)
+        hint = "a template that extends or includes itself"
+        if (default_templates_dir() / looping).is_file():
+            hint += f'; to build on the default, write {{% extends "default:{looping}" %}}'
+        raise TemplateError(f"{where(filename)}: {hint}") from None
     except Exception as exc:  # noqa: BLE001 - whatever an editor's template gets wrong, say where
         filename, line = _frame(exc, name)
         message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
@@ -179,6 +185,15 @@ def _frame(exc: BaseException, name: str) -> tuple[str, int | None]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def _looping(env: jinja2.Environment, exc: RecursionError, name: str) -> tuple[str, str]:
+    """The file and template name of the innermost template frame: the one that loops, not the one rendered."""
+    filename = _frame(exc, name)[0]
+    # Jinja rewrites the traceback's frames to name the file alone; its cache knows the name it was loaded by.
+    names = {t.filename: t.name for t in env.cache.values()} if env.cache is not None else {}
+    looping = names.get(filename) or Path(filename).name
+    return filename, looping.removeprefix("default:")
 
 
 def _as_date(value: str | date) -> date:

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import where
 from .mjml_tree import Element, StrayClose, parse
 from .sourcemap import LineMarkers, SourceMap, strip
-from .templates import TemplateError, environment, render
+from .templates import TemplateError, default_templates_dir, environment, render
 
 RULES = Path(__file__).with_name("mjml_rules.json")
 # Where HTML goes in MJML: the components whose content is raw HTML.
@@ -115,6 +115,12 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
     for root in parse(source.text, table.ending_tags, strays):
         visit(root)
     for stray in strays:
+        elsewhere = _closed_elsewhere(stray, source)
+        if elsewhere is not None:
+            at, opener = elsewhere
+            report(Element(stray.tag, {}, at), "closingTag", f"</{stray.tag}> closes the <{stray.tag}> of "
+                   f"{_shown(opener)}, which closes it itself (leave it out here)")
+            continue
         # MJML skips a closing tag that closes nothing; it is nearly always a misspelling of the one meant.
         like_open = bool(stray.open and difflib.get_close_matches(stray.tag, [stray.open], cutoff=0.75))
         if like_open and not _known(stray.open or "", table):
@@ -123,6 +129,28 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
         report(Element(stray.tag, {}, stray.offset), "closingTag", f"</{stray.tag}> closes no open tag{guess}")
     files = list(dict.fromkeys(problem.file for problem in found.values()))
     return sorted(found.values(), key=lambda p: (files.index(p.file), p.line or 0))
+
+
+def _closed_elsewhere(stray: StrayClose, source: SourceMap) -> tuple[int, str] | None:
+    """The closing tag to blame instead of `stray` when another file closed its tag first, and the opener's file.
+
+    A partial ending in `</mj-body>` closes the layout's <mj-body>, and the
+    layout's own `</mj-body>` then closes nothing: the layout is right, the
+    partial is not.
+    """
+    if stray.earlier is None or stray.opened is None:
+        return None
+    here, earlier, opened = (origin[0] if origin else None
+                             for origin in map(source.origin, (stray.offset, stray.earlier, stray.opened)))
+    if opened is None or earlier is None or here != opened or earlier == opened:
+        return None
+    return stray.earlier, opened
+
+
+def _shown(filename: str) -> str:
+    """A template file as an editor knows it: a default by its name, never by a path into the installed package."""
+    path, defaults = Path(filename).resolve(), default_templates_dir().resolve()
+    return f"the default {path.relative_to(defaults).as_posix()}" if path.is_relative_to(defaults) else where(filename)
 
 
 def _check_element(element: Element, table: Rules, report: Callable[..., None]) -> None:
@@ -147,11 +175,15 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
         if wrong:
             report(element, "validTypes", f'<{tag} {attribute}="{value}">: {wrong}', attribute)
     tags, patterns = table.children.get(tag, (frozenset(), ()))
-    for child in element.children:
-        if child.tag not in table.components or child.tag in table.skip:
-            continue  # an unknown tag is reported once, by validTag
-        if child.tag in tags or any(p.search(child.tag) for p in patterns):
-            continue
+    misplaced = [child for child in element.children
+                 if child.tag in table.components and child.tag not in table.skip  # unknown: validTag says so
+                 and child.tag not in tags and not any(p.search(child.tag) for p in patterns)]
+    if misplaced and not element.closed:
+        # What follows an unclosed tag lands inside it; the tag left open is the one mistake to report.
+        end = f"end it with <{tag} />" if not (tags or patterns) else f"close it with </{tag}>"
+        report(element, "closingTag", f"<{tag}> is never closed ({end})")
+        return
+    for child in misplaced:
         parents = sorted(parent for parent, (child_tags, _) in table.children.items() if child.tag in child_tags)
         what = "an HTML comment (MJML makes it an <mj-raw>)" if child.comment else f"<{child.tag}>"
         report(child, "validChildren",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -33,21 +34,17 @@ def _week(ctx: click.Context, param: click.Parameter, value: str | None):
 def _load(config_path: Path):
     from .config import load_config
 
-    config = load_config(config_path)
+    config = load_config(config_path, unknown_weights=_unknown_weights)
     for line in config.warnings:
         warn(line)
     return config
 
 
-def _warn_unknown_weights(config) -> None:
-    """`summarizer:` names the summarizer has no weight for: it owns the names, the config only the numbers."""
-    if not config.summarizer.weights:
-        return
+def _unknown_weights(names: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The summarizer owns the weights' names: asked only when the config gives some, so imported only then."""
     from .summarize import unknown_weights
 
-    for name, hint in unknown_weights(config.summarizer.weights):
-        did_you = f" (did you mean '{hint}'?)" if hint else ""
-        warn(f"summarizer.{name}: unknown key, ignored{did_you} ({config.summarizer.where[name]})")
+    return unknown_weights(names)
 
 
 class DigestGroup(click.Group):
@@ -119,7 +116,6 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
                          f"would use up articles of a later issue (--force builds it anyway)")
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
-    _warn_unknown_weights(config)
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
@@ -208,7 +204,6 @@ def check(config_path: Path) -> None:
     from .send.advice import mail_warnings
 
     config = _load(config_path)
-    _warn_unknown_weights(config)
     check_templates([config.templates], config.newsletter.as_dict())
     for line in mail_warnings(config):
         warn(line)
@@ -427,21 +422,26 @@ def _sources_label(sources: tuple[str, ...], width: int) -> str:
 @click.argument("articles", nargs=-1, required=True)
 @click.option("--never", is_flag=True, help="Keep it out of every issue from now on, not only this one.")
 def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
-    """Take articles back out of the issue they went into: the next build takes them as new.
+    """Take articles back out of the issue they went into: a rebuild of that week leaves them out.
 
     ARTICLE is an article's id as `digest collect --json` shows it (a
-    feed entry's URL), or a local file's path. Then rebuild the week
-    to write the issue without it.
+    feed entry's URL), or a local file's path. A later issue may take it
+    (it is not used up); with --never, no issue will. Then rebuild the
+    week to write the issue without it.
 
     \b
     Example:
       digest forget notes/draft.md && digest build --week 2024-W46
       digest forget https://example.org/post --never
     """
+    import shlex
+
     from .collect import ids_for
-    from .state import State, writer_lock
+    from .state import NEVER, State, writer_lock
+    from .week import Week
 
     config = _load(config_path)
+    rebuild = [] if config_path == Path("sources.yaml") else ["--config", shlex.quote(str(config_path))]
     with writer_lock(config.state, "digest forget") as stale, State(config.state) as state:
         if stale:
             warn(stale)
@@ -452,10 +452,17 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
                 unknown.append(given)
                 continue
             issue = state.forget(key, never=never)
-            after = "kept out of every issue" if never else "new again"
-            click.echo(f"{key}: was in {issue}, {after}" if issue else f"{key}: in no issue yet, {after}")
-            if issue and issue != "never":
-                click.echo(f"  rebuild the issue without it: digest build --week {issue}")
+            if issue == NEVER:
+                click.echo(f"{key}: kept out of every issue already" if never else f"{key}: let back in, new again")
+                continue
+            after = "kept out of every issue" if never else "a later issue may take it"
+            if issue is None:
+                click.echo(f"{key}: in no issue yet" + (f", {after}" if never else ""))
+                continue
+            click.echo(f"{key}: taken out of {issue}, {after}")
+            force = [] if Week.parse(issue).has_ended() else ["--force"]  # built early: it was forced then too
+            command = " ".join(["digest build", *rebuild, "--week", issue, *force])
+            click.echo(f"  rebuild {issue} without it: {command}")
     if unknown:
         raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
                            for given in unknown])

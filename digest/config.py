@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import glob
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 from pathlib import Path
@@ -26,6 +26,8 @@ FULLTEXT_MODES = ("auto", "always", "never")
 PARENT_RE = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")
 ADDRESS_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+$")
 SourceConfig = Source  # what `sources:` entries become: the collector's own type
+# (name, closest known name or None) for each `summarizer:` name the summarizer has no weight for.
+UnknownWeights = Callable[[Iterable[str]], list[tuple[str, str | None]]]
 
 
 class ConfigError(DigestError):
@@ -218,8 +220,12 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         loader.dispose()
 
 
-def load_config(path: Path | str) -> Config:
-    """Read and validate a config file; raise ConfigError listing every problem."""
+def load_config(path: Path | str, unknown_weights: UnknownWeights | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError listing every problem.
+
+    `unknown_weights` says which `summarizer:` names the summarizer lacks (the CLI
+    passes the summarizer's own check): warned about with the rest, errors or not.
+    """
     path = Path(path)
     name = path.name
     try:
@@ -239,10 +245,10 @@ def load_config(path: Path | str) -> Config:
     raw = doc.to_python(node, "") if node is not None else None
     if not isinstance(raw, dict):
         raise ConfigError([f"{name}: expected a mapping with `newsletter:` and `sources:`"])
-    return _validate(raw, doc, path.resolve())
+    return _validate(raw, doc, path.resolve(), unknown_weights)
 
 
-def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
+def _validate(raw: dict[str, Any], doc: _Doc, path: Path, unknown_weights: UnknownWeights | None = None) -> Config:
     root = path.parent
     _unknown(doc, raw, TOP_KEYS, "")
     newsletter = _newsletter(raw.get("newsletter"), doc)
@@ -250,7 +256,7 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path) -> Config:
     trends = _trends(raw.get("trends"), doc)
     paths = {key: _path_option(raw, doc, root, key, default) for key, default in PATH_DEFAULTS.items()}
     _check_folders(raw, doc, root, paths)
-    weights, where = _weights(raw.get("summarizer"), doc)
+    weights, where = _weights(raw.get("summarizer"), doc, unknown_weights)
     summarizer = SummarizerConfig(
         max_trends=_int_option(raw, doc, "max_trends", SUMMARIZER.max_trends, 1, 30),
         bullets=_int_option(raw, doc, "bullets", SUMMARIZER.bullets, 1, 10),
@@ -501,9 +507,10 @@ def _fetch(value: Any, doc: _Doc) -> FetchConfig:
                                            prefix="fetch.") for key in given})
 
 
-def _weights(value: Any, doc: _Doc) -> tuple[dict[str, float], dict[str, str]]:
+def _weights(value: Any, doc: _Doc,
+             unknown_weights: UnknownWeights | None = None) -> tuple[dict[str, float], dict[str, str]]:
     """Numbers by name, and where each was written. Which names exist is the summarizer's to say
-    (`summarize.unknown_weights`), so the config need not import it."""
+    (`unknown_weights`, given by the caller), so the config need not import it."""
     if value is None:
         return {}, {}
     if not isinstance(value, dict):
@@ -516,6 +523,8 @@ def _weights(value: Any, doc: _Doc) -> tuple[dict[str, float], dict[str, str]]:
         else:
             result[key] = float(number)
             where[key] = doc.where(f"summarizer.{key}")
+    for name, hint in unknown_weights(list(value)) if unknown_weights and value else ():
+        doc.warn(f"summarizer.{name}", "unknown key, ignored" + (f" (did you mean '{hint}'?)" if hint else ""))
     return result, where
 
 

@@ -62,6 +62,8 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
     output = output or config.output
     with writer_lock(config.state) as stale, State(config.state) as state:
         collection = collect_week(config.sources, state, week, config.root, fetch_limits(config.fetch), now, progress)
+        # The lock taken over and a thinner issue are about this run, not the issue: stderr only, so that
+        # digest.json (and a rebuild of it) says the same whatever happened to the runs before.
         result = BuildResult(week=week, folder=None, digest=None, warnings=[*filter(None, [stale])],
                              feeds=collect.summary(collection), fetched=collection.fetched)
         result.warnings += collection.warnings
@@ -69,10 +71,12 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         if not articles:
             return result
         _check_shrink(_articles_before(state, week, output, config.root), week, articles, result.warnings, strict)
+        issue_warnings = list(collection.warnings)  # digest.json's: the issue's own, not the run's
         # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
         articles, (summary, result.draft, result.digest, result.rendered) = without_failing(
-            lambda chosen: draft(config, week, chosen, state, collection.stats, result.warnings, validate),
-            articles, result.warnings)
+            lambda chosen: draft(config, week, chosen, state, collection.stats, issue_warnings, validate),
+            articles, issue_warnings)
+        result.warnings.extend(issue_warnings[len(collection.warnings):])  # the articles left out
         # The edits' warnings (an edit whose target is gone) join the build's once, whatever the tries above.
         result.warnings.extend(result.digest.warnings[len(result.draft.warnings):])
         result.warnings.extend(result.rendered.warnings)

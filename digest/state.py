@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS articles (
     first_seen TEXT NOT NULL,     -- UTC time the build first saw it
     source     TEXT NOT NULL,
     title      TEXT NOT NULL,
-    body       TEXT               -- the whole article as JSON, once it is in an issue
+    body       TEXT,              -- the whole article as JSON, once it is in an issue
+    out_of     TEXT               -- the issue the editor took it out of: only a later one may take it
 );
 CREATE INDEX IF NOT EXISTS articles_issue ON articles(issue);
 CREATE TABLE IF NOT EXISTS pages (
@@ -163,9 +164,11 @@ class State:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (id_,)).fetchone() is not None
 
     def forget(self, id_: str, never: bool = False) -> str | None:
-        """Take an article out of its issue: new again (or, `never`, kept out of every issue).
+        """Take an article out of its issue: a later issue may take it (or, `never`, none will).
 
-        Returns the issue it was in (None: in none). Unknown ids raise KeyError.
+        A rebuild of the issue it was in leaves it out, though its source still has
+        it: the editor took it out of that week. Returns the issue it was in (None:
+        in none). Unknown ids raise KeyError.
         """
         row = self.db.execute("SELECT issue FROM articles WHERE id = ?", (id_,)).fetchone()
         if row is None:
@@ -174,9 +177,14 @@ class State:
             self.db.execute("DELETE FROM prints WHERE id = ?", (id_,))
             if never:
                 self.db.execute("UPDATE articles SET issue = ?, body = NULL WHERE id = ?", (NEVER, id_))
-            else:
-                self.db.execute("DELETE FROM articles WHERE id = ?", (id_,))
+            else:  # an article kept out for good is only let back in: no week to keep it out of
+                self.db.execute("UPDATE articles SET out_of = CASE WHEN issue IS NULL OR issue = ? THEN out_of "
+                                "ELSE issue END, issue = NULL, body = NULL WHERE id = ?", (NEVER, id_))
         return row[0]
+
+    def taken_out(self, ids: Iterable[str]) -> dict[str, str]:
+        """The issue the editor took each of these articles out of (only those taken out and in none since)."""
+        return dict(self._rows("SELECT id, out_of FROM articles WHERE out_of IS NOT NULL AND id IN ({marks})", ids))
 
     def see(self, articles: Iterable[tuple[str, str, str]], now: datetime | None = None) -> None:
         """Remember (id, source, title) triples not seen before, with the time."""
@@ -206,7 +214,8 @@ class State:
         """Record that these articles are in `issue`, and only these."""
         with self.transaction():
             self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
-            self.db.executemany("UPDATE articles SET issue = ? WHERE id = ?", [(issue, id_) for id_ in ids])
+            self.db.executemany("UPDATE articles SET issue = ?, out_of = NULL WHERE id = ?",
+                                [(issue, id_) for id_ in ids])
 
     def store_prints(self, issue: str, prints: Iterable[tuple[str, frozenset[int]]]) -> None:
         """Remember what this issue's articles say, to know a story again under another URL."""
@@ -327,10 +336,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """State files from before articles were kept whole gain the column; their issues rebuild as before."""
+    """Older state files gain the newer columns; their issues rebuild as before."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
-    if "body" not in columns:
-        db.execute("ALTER TABLE articles ADD COLUMN body TEXT")
+    for column in ("body", "out_of"):
+        if column not in columns:
+            db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
 
 
 def _reason(exc: BaseException) -> str:

@@ -191,7 +191,7 @@ def weekly(tmp_path, newsletter):
     """A newsletter of two notes and one feed over HTTP (the server: `weekly.feed`), for 2024-W46."""
     with FeedServer(SAMPLE_FEED) as feed:
         path = newsletter(f"""
-            newsletter: {{title: Test Weekly}}
+            newsletter: {{title: Test Weekly, from: "Test Weekly <news@weekly.example.org>"}}
             sources:
               - {{name: Notes, path: notes/}}
               - {{name: Lab Notes, feed: "{feed.url}", fulltext: never}}

@@ -230,3 +230,20 @@ def test_loading_the_config_imports_no_stage():
             "('digest.collect', 'digest.summarize', 'digest.render'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout == "[]\n", result.stderr
+
+
+def test_unknown_summarizer_weights_show_with_the_errors(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T, unsubscribe_url: "https://t.example/u"}
+        sources:
+          - {name: Notes, path: notes/}
+        bullets: 0
+        summarizer: {redundancy_penalty: 1, centralty: 2}
+    """, {"a.md": "# A\n\nText.\n"})
+    for args in (["check"], ["build", "--week", "2024-W46"]):
+        result = cli(*args, "--config", str(path))
+        assert result.exit_code == 2
+        assert result.stderr == ("error: bullets: expected a whole number from 1 to 10, got 0 (sources.yaml:4)\n"
+                                 "warning: summarizer.redundancy_penalty: unknown key, ignored (sources.yaml:5)\n"
+                                 "warning: summarizer.centralty: unknown key, ignored (did you mean 'centrality'?) "
+                                 "(sources.yaml:5)\n")

@@ -31,7 +31,7 @@ WEEK = "2024-W46"
 SECONDS = 60  # a build of this size takes about one second; the old behaviour hung past 90
 MEMORY = 1 << 30  # 1 GB of address space; the old behaviour went past 3 GB
 CONFIG = """\
-newsletter: {title: Hostile Weekly}
+newsletter: {title: Hostile Weekly, from: "Hostile Weekly <news@hostile.example.org>"}
 sources:
   - {name: Notes, path: notes/}
 """

@@ -95,7 +95,7 @@ def test_init_scaffolds_a_newsletter_that_builds(tmp_path, cli):
     assert (folder / "output" / WEEK / "digest.html").exists()
     example = folder / "templates" / "footer.mjml.j2.example"  # how to override one partial
     config = folder / "sources.yaml"
-    config.write_text(config.read_text().replace("# url: https", "url: https"))
+    config.write_text(config.read_text().replace("# url: https", "url: https").replace("# from: ", "from: "))
     example.rename(example.with_suffix(""))
     result = cli("build", "--config", str(config), "--week", WEEK)
     assert result.exit_code == 0, result.stderr
@@ -150,3 +150,42 @@ def test_an_issue_cut_to_fit_an_inbox_keeps_its_whole_self_as_web_html(tmp_path)
                                                          "web.html"]
     assert (folder / "web.html").read_text(encoding="utf-8") == rendered.web
     assert len((folder / "digest.html").read_bytes()) < len((folder / "web.html").read_bytes())
+
+
+def test_what_happened_to_earlier_runs_stays_out_of_the_issue(sample, cli):
+    """A lock taken over or a thinner rebuild is said on stderr; digest.json is the issue's, the same every rebuild."""
+    config = str(sample / "sources.yaml")
+    assert cli("build", "--config", config, "--week", WEEK).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (sample / "output" / WEEK).iterdir()}
+    # What a run killed on the way leaves behind: its pid and start in a lock nobody holds any more.
+    (sample / ".digest-state.sqlite.lock").write_text("999999999 2024-11-18T07:24:14+00:00 digest build\n")
+    after = cli("build", "--config", config, "--week", WEEK)
+    assert after.exit_code == 0, after.stderr
+    assert "warning: .digest-state.sqlite.lock: took over the lock of digest build (pid 999999999" in after.stderr
+    assert {p.name: p.read_bytes() for p in (sample / "output" / WEEK).iterdir()} == before
+    assert cli("forget", "--config", config, "sample/notes/evaluation-notebook.md").exit_code == 0
+    thinner = cli("build", "--config", config, "--week", WEEK)
+    assert "warning: 2024-W46: the issue had 17 articles, this build has 16\n" in thinner.stderr
+    model = (sample / "output" / WEEK / "digest.json").read_bytes()
+    assert json.loads(model)["warnings"] == []
+    again = cli("build", "--config", config, "--week", WEEK)
+    assert again.stderr == ""
+    assert (sample / "output" / WEEK / "digest.json").read_bytes() == model
+
+
+def test_a_build_with_no_address_to_unsubscribe_at_warns_and_links_nowhere(newsletter, cli):
+    path = newsletter("""
+        newsletter: {title: T, url: "https://t.example/issues"}
+        sources:
+          - {name: Notes, path: notes/}
+    """, {"a.md": "# Agents\n\nAgents call tools before they edit code.\n"})
+    result = cli("build", "--config", str(path), "--week", WEEK)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: "
+                             "the email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
+                             "tool's merge tag) or from\n")
+    folder = path.parent / "output" / WEEK
+    html, text, eml = ((folder / name).read_text() for name in ("digest.html", "digest.txt", "digest.eml"))
+    assert "localhost?subject" not in html + text + eml and "Unsubscribe" not in text
+    assert "List-Unsubscribe" not in eml
+    assert ">View in browser</a>" in html

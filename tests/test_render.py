@@ -340,7 +340,9 @@ def test_eml_carries_list_headers_and_one_click_unsubscribe_for_https():
                                            "<mailto:leave@example.org?subject=unsubscribe>")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Reply-To"] == "letters@news.example.org"
-    assert message["To"] == "a@example.net, b@example.net"
+    # The .eml may be sent by hand: several readers never see each other's addresses.
+    assert message["To"] == "undisclosed-recipients:;"
+    assert _headers({"to": ["readers@lists.example.net"]})["To"] == "readers@lists.example.net"
 
 
 def test_without_an_unsubscribe_address_readers_write_to_the_sender():
@@ -348,6 +350,18 @@ def test_without_an_unsubscribe_address_readers_write_to_the_sender():
     assert message["List-Unsubscribe"] == "<mailto:editor@news.example.org?subject=unsubscribe>"
     assert "List-Unsubscribe-Post" not in message  # one-click needs https
     assert "Reply-To" not in message
+
+
+def test_with_no_address_to_write_to_there_is_no_unsubscribe_link_and_a_warning():
+    rendered = render_issue(make_digest(newsletter={"title": "LLM Trends Weekly", "url": "https://news.example.org"}))
+    assert "localhost" not in rendered.html + rendered.text
+    assert "Unsubscribe" not in Page(rendered.html).links.values() and "Unsubscribe" not in rendered.text
+    assert "View in browser" in Page(rendered.html).links.values()
+    message = email.message_from_bytes(rendered.eml, policy=email.policy.default)
+    assert "List-Unsubscribe" not in message and "List-Unsubscribe-Post" not in message
+    assert rendered.warnings == ("newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email "
+                                 "has no unsubscribe link; set unsubscribe_url (an https URL or your mailing tool's "
+                                 "merge tag) or from",)
 
 
 @pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])

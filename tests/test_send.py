@@ -266,6 +266,11 @@ def test_check_warns_when_no_unsubscribe_is_configured(tmp_path):
     assert result.stderr == ("warning: newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from "
                              "with the subject 'unsubscribe'; give an https URL (one-click) or your mailing tool's "
                              "merge tag\n")
+    path.write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
+    nowhere = run("check", "--config", str(path))  # no from: either, so no link at all: what the build says too
+    assert nowhere.stderr == ("warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the "
+                              "email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
+                              "tool's merge tag) or from\n")
 
 
 @pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])
@@ -277,3 +282,50 @@ def test_a_mailing_tools_merge_tag_is_a_valid_unsubscribe_url(tmp_path, tag):
                     "sources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
     result = run("check", "--config", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_a_test_address_that_is_none_is_named_whole(issue):
+    result = run("send", "--config", issue(plain(1)), "--to", "me@example.com", "--to", "not an address")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --to: not an email address: 'not an address'\n"
+    listed = run("send", "--config", issue(plain(1)), "--to", "me@example.com, nope", "--dry-run")
+    assert listed.exit_code == 2
+    assert listed.stderr == "error: --to: not an email address: 'me@example.com, nope'\n"
+
+
+def test_send_takes_its_headers_from_the_config_of_now_and_says_when_the_text_is_stale(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# Agents\n\nAgents call tools before they edit code.\n")
+    config = tmp_path / "sources.yaml"
+
+    def write(newsletter: str) -> None:
+        config.write_text(f"newsletter:\n  title: LLM Trends Weekly\n{newsletter}  to: [{ALICE}, {BOB}]\n"
+                          "sources:\n  - {name: Notes, path: notes/}\nsmtp: {host: 127.0.0.1, port: 1}\n")
+
+    write("  from: Old Name <old@news.example.org>\n  unsubscribe_url: https://news.example.org/old-unsub\n")
+    assert run("build", "--config", str(config), "--week", "2024-W46").exit_code == 0
+    built = (tmp_path / "output" / "2024-W46" / "digest.eml").read_text()
+    assert "\nTo: undisclosed-recipients:;\n" in built  # sent by hand, it shows no reader the others
+    # The sender moved; no rebuild: the headers follow the config, and the body has nothing from: in it.
+    write("  from: New Name <new@letters.example.org>\n  unsubscribe_url: https://news.example.org/old-unsub\n")
+    moved = run("send", "--config", str(config), "--dry-run")
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.stdout.count("MAIL FROM:<new@letters.example.org>\n") == 2
+    assert moved.stdout.count("\nFrom: New Name <new@letters.example.org>\n") == 2
+    assert "old@news.example.org" not in moved.stdout and "@letters.example.org>\n" in moved.stdout  # Message-ID
+    assert f"\nTo: {ALICE}\n" in moved.stdout and f"\nTo: {BOB}\n" in moved.stdout
+    assert moved.stderr == "dry run: 2024-W46 would go to 2 recipients; nothing sent\n"
+    # A new unsubscribe address: the headers say it, and the link in the text is the old one.
+    write("  from: New Name <new@letters.example.org>\n  unsubscribe_url: https://news.example.org/new-unsub\n"
+          "  reply_to: letters@letters.example.org\n")
+    unsub = run("send", "--config", str(config), "--dry-run")
+    assert unsub.exit_code == 0, unsub.stderr
+    assert unsub.stdout.count("\nList-Unsubscribe: <https://news.example.org/new-unsub>\n") == 2
+    assert unsub.stdout.count("\nReply-To: letters@letters.example.org\n") == 2
+    assert "old-unsub" not in unsub.stdout
+    assert unsub.stderr.startswith("warning: 2024-W46: newsletter.unsubscribe_url changed since the issue was built, "
+                                   "and its text still has the old value: rebuild the issue (digest build --week "
+                                   "2024-W46)\n")
+    assert run("build", "--config", str(config), "--week", "2024-W46").exit_code == 0
+    rebuilt = run("send", "--config", str(config), "--dry-run")
+    assert rebuilt.stderr == "dry run: 2024-W46 would go to 2 recipients; nothing sent\n"

@@ -78,10 +78,9 @@ def ids_for(given: str, root: Path) -> list[str]:
     if "://" in given:
         ids.append(f"url:{canonical_url(given)}")
     elif not given.startswith(("url:", "file:")):
-        path = Path(given)
-        if not path.exists():
-            path = root / given  # a path as the config gives it, from any folder
-        ids.append(f"file:{shown_path(path, root)}")
+        # From the current folder, or as the config gives it from any folder: both, the one that exists first.
+        paths = sorted([Path(given), root / given], key=lambda path: not path.exists())
+        ids.extend(dict.fromkeys(f"file:{shown_path(path, root)}" for path in paths))
     return ids
 
 

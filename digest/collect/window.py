@@ -4,6 +4,8 @@ Local files go into the first issue built after they appear, whatever their
 date; feed entries into the week they were published (undated ones: the week
 they were first seen). The state store remembers every article's issue, so a
 later issue never repeats one and a rebuild of a week gets the same articles.
+An article the editor took out of an issue (`digest forget`) stays out of it
+and of every earlier one; the first later issue built takes it, whatever its date.
 """
 from __future__ import annotations
 
@@ -40,12 +42,17 @@ def select_for_issue(articles: Sequence[Article], week: Week, state: State,
     state.see(((a.id, a.source, a.title) for a in articles), now=now)
     issues = state.issues_of(a.id for a in articles)
     first_seen = state.first_seen(a.id for a in articles if a.published is None)
+    taken_out = state.taken_out(a.id for a in articles)
     chosen, new = [], []
     for article in articles:
         issue = issues.get(article.id)
         if issue is not None:
             if issue == week.label:
                 chosen.append(article)
+            continue
+        if article.id in taken_out:
+            if week.label > taken_out[article.id]:  # ISO week labels sort as the weeks do
+                new.append(article)
             continue
         if article.path is not None or week.contains(article.published or first_seen.get(article.id, now)):
             new.append(article)

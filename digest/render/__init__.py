@@ -5,15 +5,17 @@ model `digest.json` holds, plus the `newsletter` settings and `issue` strings.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..models import Digest
 from .archive import archive_files, archive_page, entry
 from .budget import BUDGET, GMAIL_CLIP, Fitted, fit
-from .context import context, newsletter_settings
-from .eml import build_eml
+from .context import context, newsletter_settings, settings_for
+from .eml import build_eml, no_unsubscribe_warning
+from .eml import mail_headers as _mail_headers
 from .html import compile_mjml
 from .output import write_files, write_issue
 from .templates import TemplateError, environment, render, template_files
@@ -23,6 +25,8 @@ from .validate import InvalidTemplate, ensure_valid
 HTML_TEMPLATE = "digest.mjml.j2"
 TEXT_TEMPLATE = "digest.txt.j2"
 WEB_PAGE = "web.html"  # the whole issue, beside digest.html, when the email had to leave some out
+# The settings the default templates write into the email itself, not only into its headers.
+BODY_SETTINGS = ("title", "description", "url", "unsubscribe_url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,19 @@ def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate
     text = wrap(render(environment(template_dirs, html=False), TEXT_TEMPLATE, ref=links, links=links, **model))
     settings = newsletter_settings(digest)
     eml = build_eml(digest, model["issue"]["subject"], text, html, settings)
+    warnings += tuple(filter(None, [no_unsubscribe_warning(settings)]))
     return Rendered(html=html, text=text, eml=eml, web=full if fitted.moved else None, warnings=warnings)
+
+
+def mail_headers(newsletter: Mapping[str, Any], title: str = "") -> dict[str, str]:
+    """From, Reply-To, To, List-Id and List-Unsubscribe(-Post) for `newsletter:` as the config gives it."""
+    return _mail_headers(settings_for(newsletter, title))
+
+
+def changed_in_body(built: Mapping[str, Any], current: Mapping[str, Any], title: str = "") -> list[str]:
+    """The settings the email's text shows (BODY_SETTINGS) that differ between `built` and `current`."""
+    before, now = settings_for(built, title), settings_for(current, title)
+    return [key for key in BODY_SETTINGS if before[key] != now[key]]
 
 
 def _budget_warnings(fitted: Fitted, full: int, linked: bool, budget: int) -> tuple[str, ...]:
@@ -149,5 +165,6 @@ def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
     return [plain, full, replace(plain, trends=())]
 
 
-__all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "check_templates",
-           "newsletter_settings", "render_issue", "write_files", "write_issue"]
+__all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "changed_in_body",
+           "check_templates", "mail_headers", "newsletter_settings", "no_unsubscribe_warning", "render_issue",
+           "write_files", "write_issue"]

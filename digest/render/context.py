@@ -1,7 +1,7 @@
 """What the templates see: the digest.json model, the newsletter's settings, a few ready-made strings."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,7 @@ import jinja2
 
 from ..errors import where
 from ..models import Digest
-from .eml import address_of, list_id, unsubscribe_mailto
+from .eml import PLACEHOLDER_SENDER, list_id, unsubscribe_address, unsubscribe_mailto
 from .templates import TemplateError, date_span, environment, render
 
 SUBJECT_TEMPLATE = "subject.txt.j2"
@@ -19,20 +19,26 @@ PREHEADER_TEMPLATE = "preheader.txt.j2"
 
 def newsletter_settings(digest: Digest) -> dict[str, Any]:
     """`newsletter:` from the config with every optional key filled in."""
-    settings = dict(digest.newsletter)
-    title = settings.get("title") or digest.title
+    return settings_for(digest.newsletter, digest.title)
+
+
+def settings_for(newsletter: Mapping[str, Any], title: str = "") -> dict[str, Any]:
+    """`newsletter:` as the config gives it (`as_dict()`), every optional key filled in: what templates see."""
+    settings = dict(newsletter)
+    title = settings.get("title") or title
     settings["title"] = title
     settings.setdefault("description", "")
     settings["url"] = (settings.get("url") or "").rstrip("/")
     # str(Address) quotes a title holding commas or other specials, where an
     # f-string would make "A, B <x@y>" read as two addresses.
-    settings.setdefault("from", str(Address(display_name=title, addr_spec="digest@localhost")))
+    settings.setdefault("from", str(Address(display_name=title, addr_spec=PLACEHOLDER_SENDER)))
     settings.setdefault("to", "undisclosed-recipients:;")
-    # Never a broken link: without a configured one (a URL or a mailing tool's
-    # merge tag, kept verbatim), readers write to the unsubscribe address or to From.
+    # Never a broken link: without a configured one (a URL or a mailing tool's merge tag, kept
+    # verbatim), readers write to the unsubscribe address or to From; with neither, no link at all
+    # (the build warns), rather than a mailto to the placeholder sender that nobody reads.
     if not settings.get("unsubscribe_url"):
-        settings["unsubscribe_url"] = unsubscribe_mailto(settings.get("unsubscribe_mailto")
-                                                         or address_of(settings["from"]))
+        address = unsubscribe_address(settings)
+        settings["unsubscribe_url"] = unsubscribe_mailto(address) if address else ""
     settings.setdefault("reply_to", "")
     settings.setdefault("list_id", list_id(title, settings["from"]))
     return settings

@@ -22,26 +22,28 @@ from typing import Any
 
 from ..models import Digest
 
+PLACEHOLDER_SENDER = "digest@localhost"  # From without `from:`; the config takes no address at a bare host name
+ADDRESS_HEADERS = ("From", "Reply-To", "To")
+LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Unsubscribe-Post")
+
 
 def build_eml(digest: Digest, subject: str, text: str, html: str, newsletter: dict[str, Any]) -> bytes:
     """The message of one issue; `newsletter` is the settings with every default filled in (context.py)."""
     sender = newsletter["from"]
+    headers = mail_headers(newsletter)
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject
-    message["From"] = sender
-    if newsletter.get("reply_to"):
-        message["Reply-To"] = newsletter["reply_to"]
-    message["To"] = recipients_header(newsletter["to"])
+    for name in ADDRESS_HEADERS:
+        if name in headers:
+            message[name] = headers[name]
     sent = datetime.combine(digest.end + timedelta(days=1), time(8, 0), tzinfo=timezone.utc)
     message["Date"] = format_datetime(sent)
     key = hashlib.sha256("\n".join((digest.title, address_of(sender), newsletter.get("url") or "",
                                     newsletter["list_id"], digest.week)).encode()).hexdigest()
     message["Message-ID"] = f"<digest-{digest.week}-{key[:12]}@{domain_of(sender)}>"
-    message["List-Id"] = newsletter["list_id"]
-    unsubscribe = list_unsubscribe(newsletter)
-    message["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe)
-    if any(url.startswith("https://") for url in unsubscribe):
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name in LIST_HEADERS:
+        if name in headers:
+            message[name] = headers[name]
     message["MIME-Version"] = "1.0"
     # Readers that cannot show HTML take the first alternative: the text.
     message.set_content(text, charset="utf-8")
@@ -50,7 +52,26 @@ def build_eml(digest: Digest, subject: str, text: str, html: str, newsletter: di
     return message.as_bytes()
 
 
+def mail_headers(newsletter: dict[str, Any]) -> dict[str, str]:
+    """The headers the newsletter's settings decide (ADDRESS_HEADERS, LIST_HEADERS), from the filled-in settings."""
+    headers = {"From": newsletter["from"]}
+    if newsletter.get("reply_to"):
+        headers["Reply-To"] = newsletter["reply_to"]
+    headers["To"] = recipients_header(newsletter["to"])
+    headers["List-Id"] = newsletter["list_id"]
+    unsubscribe = list_unsubscribe(newsletter)
+    if unsubscribe:  # none rather than a mailto nobody reads
+        headers["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe)
+    if any(url.startswith("https://") for url in unsubscribe):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
 def recipients_header(to: str | list[str]) -> str:
+    """One address as it is; several stay out of sight: the .eml sent by hand must not show the list to each."""
+    addresses = [address for _, address in getaddresses([to] if isinstance(to, str) else to) if address]
+    if len(addresses) > 1:
+        return "undisclosed-recipients:;"
     return ", ".join(to) if isinstance(to, list) else to
 
 
@@ -58,13 +79,30 @@ def list_unsubscribe(newsletter: dict[str, Any]) -> list[str]:
     """The https address (one click) first, then a mailto; a mailing tool's merge tag is no URL to put here."""
     link = newsletter.get("unsubscribe_url") or ""
     urls = [link] if link.startswith(("https://", "http://")) else []
-    if newsletter.get("unsubscribe_mailto"):
-        urls.append(unsubscribe_mailto(newsletter["unsubscribe_mailto"]))
+    mailto = newsletter.get("unsubscribe_mailto")
+    if mailto:
+        urls.append(unsubscribe_mailto(address_of(mailto)))
     elif link.startswith("mailto:"):
         urls.append(link)
-    elif not urls:
-        urls.append(unsubscribe_mailto(address_of(newsletter["from"])))
+    elif not urls and (address := unsubscribe_address(newsletter)):
+        urls.append(unsubscribe_mailto(address))
     return urls
+
+
+def unsubscribe_address(newsletter: dict[str, Any]) -> str | None:
+    """Where a reader can write to leave: `unsubscribe_mailto`, else From, never the placeholder sender."""
+    if newsletter.get("unsubscribe_mailto"):
+        return address_of(newsletter["unsubscribe_mailto"])
+    sender = address_of(newsletter.get("from") or "")
+    return None if sender == PLACEHOLDER_SENDER else sender
+
+
+def no_unsubscribe_warning(newsletter: dict[str, Any]) -> str | None:
+    """The one line a build (and `digest check`) says when the email can carry no unsubscribe link."""
+    if newsletter.get("unsubscribe_url") or unsubscribe_address(newsletter):
+        return None
+    return ("newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email has no unsubscribe "
+            "link; set unsubscribe_url (an https URL or your mailing tool's merge tag) or from")
 
 
 def unsubscribe_mailto(address: str) -> str:
@@ -81,7 +119,7 @@ def address_of(sender: str) -> str:
     for _, address in getaddresses([sender]):
         if "@" in address:
             return address
-    return "digest@localhost"
+    return PLACEHOLDER_SENDER
 
 
 def domain_of(sender: str) -> str:

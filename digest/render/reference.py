@@ -78,7 +78,7 @@ DESCRIPTIONS = {
     "newsletter.to": "the To: address",
     "newsletter.reply_to": 'the Reply-To: address ("" without one)',
     "newsletter.list_id": "the List-Id: header, made from the title and the From: domain unless set",
-    "newsletter.unsubscribe_url": 'the unsubscribe link (default "%unsubscribe_url%", a merge tag)',
+    "newsletter.unsubscribe_url": 'the unsubscribe link, else a mailto to unsubscribe_mailto or from ("" with neither)',
     "issue": "ready-made strings for this issue",
     "issue.week_number": "the week's number, 17",
     "issue.dates": '"April 22–28, 2024"',

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 from ..config import Config
 from ..errors import DigestError
+from ..render import mail_headers
 from ..state import State, writer_lock
-from .message import BuiltIssue, Outgoing, addresses, find_issue, outgoing
+from .message import BuiltIssue, Outgoing, addresses, find_issue, outgoing, rebuild_warning
 from .smtp import Refused, SendError, deliver
 
 
@@ -43,19 +44,26 @@ def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), 
     test = bool(to)
     wanted = addresses(list(to), "--to") if test else _recipients(config)
     report = SendReport(week=issue.week, test=test)
+    # The headers from the config as it is now; the body is the issue as built, and says so when it is stale.
+    newsletter = config.newsletter.as_dict()
+    headers = mail_headers(newsletter, config.title)
+    report.warnings.extend(filter(None, [rebuild_warning(issue, newsletter, config.title)]))
+
+    def message_for(recipient: str) -> Outgoing:
+        return outgoing(issue, recipient, clock(), headers)
+
     if dry_run:  # a look only: no lock, and no state file made where there was none
         if config.state.exists():
             with State(config.state) as state:
                 pending = _pending(state, issue, wanted, report, force, test)
         else:
             pending = wanted
-        report.planned = [outgoing(issue, recipient, clock()) for recipient in pending]
+        report.planned = [message_for(recipient) for recipient in pending]
         return report
     settings = _settings(config)
     password = _password(config)
     if test:
-        report.refused = deliver(settings, password, wanted, lambda r: outgoing(issue, r, clock()),
-                                 _collect(report, on_sent), sleep=sleep)
+        report.refused = deliver(settings, password, wanted, message_for, _collect(report, on_sent), sleep=sleep)
         return report
     # The state's one writer lock, as `build` takes it: a second send (or a build) exits 75.
     with writer_lock(config.state, "digest send") as stale, State(config.state) as state:
@@ -66,8 +74,7 @@ def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), 
             state.record_sent(issue.week, message.recipient, message.message_id, now=clock())
             _collect(report, on_sent)(message)
 
-        report.refused = deliver(settings, password, pending, lambda r: outgoing(issue, r, clock()), accepted,
-                                 sleep=sleep)
+        report.refused = deliver(settings, password, pending, message_for, accepted, sleep=sleep)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from ..config import Config
+from ..render import no_unsubscribe_warning
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -15,7 +16,10 @@ def mail_warnings(config: Config, environ: dict[str, str] | None = None) -> list
     if "from" not in newsletter and config.smtp is not None:
         found.append("newsletter.from: not set: the issue comes from digest@localhost, which no inbox trusts")
     link = newsletter.get("unsubscribe_url", "")
-    if not link and "unsubscribe_mailto" not in newsletter:
+    no_link = no_unsubscribe_warning(newsletter)
+    if no_link:
+        found.append(no_link)  # what the build says too
+    elif not link and "unsubscribe_mailto" not in newsletter:
         found.append("newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from with the subject "
                      "'unsubscribe'; give an https URL (one-click) or your mailing tool's merge tag")
     elif link.startswith("http://"):

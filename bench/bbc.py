@@ -7,6 +7,7 @@ that cannot be downloaded here).
 
     python bench/bbc.py [--data ../shared/eval/summarization/bbc]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaldata import SHARED, folder  # noqa: E402
+
 from digest.models import Article, Block  # noqa: E402
 from digest.summarize import summarize_cluster  # noqa: E402
 from digest.summarize.text import split_sentences  # noqa: E402
@@ -31,7 +33,9 @@ def load(data: Path):
         category = path.parent.name
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
         title = lines[0].strip()
-        paragraphs = [split_sentences(" ".join(p.split())) for p in re.split(r"\n\s*\n", "\n".join(lines[1:])) if p.strip()]
+        paragraphs = [
+            split_sentences(" ".join(p.split())) for p in re.split(r"\n\s*\n", "\n".join(lines[1:])) if p.strip()
+        ]
         summary = (data / "summary" / category / path.name).read_text(encoding="utf-8", errors="replace")
         reference = [s for s in summary.splitlines() if s.strip()]
         yield category, path.stem, title, paragraphs, reference

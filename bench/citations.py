@@ -10,6 +10,7 @@ cited article's closest passage, to be judged by hand.
 
     python bench/citations.py [--seeds ../shared/seeds] [--multidoc ../shared/eval/multidoc] [--threshold 0.5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ def backing(bullet: str, name: str, article: Article) -> tuple[float, str]:
     return best, where
 
 
-def audit(label: str, trends: list[Trend], articles: dict[str, Article], threshold: float,
-          verbose: bool = False) -> tuple[int, int]:
+def audit(
+    label: str, trends: list[Trend], articles: dict[str, Article], threshold: float, verbose: bool = False
+) -> tuple[int, int]:
     """Print the unbacked citations of one week; (other sources cited, of them backed)."""
     cited = backed = missed = 0
     print(f"# {label}: {len(trends)} trends, {sum(len(t.bullets) for t in trends)} bullets")
@@ -67,8 +69,10 @@ def audit(label: str, trends: list[Trend], articles: dict[str, Article], thresho
                 if share >= threshold:
                     backed += 1
                 else:
-                    print(f"  [{trend.name}] {bullet.text[:110]}\n    cites {citation.article_id} ({share:.2f}): "
-                          f"{where[:140]}")
+                    print(
+                        f"  [{trend.name}] {bullet.text[:110]}\n    cites {citation.article_id} ({share:.2f}): "
+                        f"{where[:140]}"
+                    )
             # The other side: articles of the trend that say the claim but are not cited.
             quoted = {c.article_id for c in bullet.sources}
             for other in trend.article_ids:
@@ -77,10 +81,14 @@ def audit(label: str, trends: list[Trend], articles: dict[str, Article], thresho
                     if share >= threshold:
                         missed += 1
                         if verbose:
-                            print(f"  [{trend.name}] {bullet.text[:110]}\n    not cited: {other} ({share:.2f}): "
-                                  f"{where[:140]}")
-    print(f"  {backed} of {cited} other citations backed at {threshold:.2f}; "
-          f"{missed} articles of the trends that back a bullet are not cited\n")
+                            print(
+                                f"  [{trend.name}] {bullet.text[:110]}\n    not cited: {other} ({share:.2f}): "
+                                f"{where[:140]}"
+                            )
+    print(
+        f"  {backed} of {cited} other citations backed at {threshold:.2f}; "
+        f"{missed} articles of the trends that back a bullet are not cited\n"
+    )
     return cited, backed
 
 
@@ -89,7 +97,9 @@ def seeds_week(seeds: Path) -> tuple[list[Trend], dict[str, Article]]:
         config_path = Path(tmp) / "sources.yaml"
         config_path.write_text(
             "newsletter: {title: LLM Trends Weekly, description: 'Large language models and AI, every week'}\n"
-            f"sources:\n  - {{name: Seeds, path: '{seeds.resolve()}'}}\ntrends: []\n", encoding="utf-8")
+            f"sources:\n  - {{name: Seeds, path: '{seeds.resolve()}'}}\ntrends: []\n",
+            encoding="utf-8",
+        )
         digest = build(load_config(config_path), week=Week(2024, 20)).digest
     assert digest is not None
     return list(digest.trends), {a.id: a for a in digest.articles}
@@ -98,8 +108,7 @@ def seeds_week(seeds: Path) -> tuple[list[Trend], dict[str, Article]]:
 def multidoc_week(data: Path) -> tuple[list[Trend], dict[str, Article]]:
     articles = [a for event in sorted((data / "articles").iterdir()) if event.is_dir() for a in load_event(event)]
     # Each article its own source, as ten wire services would be.
-    articles = [Article(id=a.id, title=a.title, source=a.id, blocks=a.blocks, published=a.published)
-                for a in articles]
+    articles = [Article(id=a.id, title=a.title, source=a.id, blocks=a.blocks, published=a.published) for a in articles]
     summary = summarize_week(articles, [], max_trends=10)
     return summary.trends, {a.id: a for a in articles}
 
@@ -116,8 +125,10 @@ def main() -> int:
         cited, backed = audit(label, trends, articles, args.threshold, args.missed)
         total[0] += cited
         total[1] += backed
-    print(f"all: {total[1]} of {total[0]} citations beyond the quoted article are backed "
-          f"({total[1] / max(total[0], 1):.0%}) at a threshold of {args.threshold:.2f}")
+    print(
+        f"all: {total[1]} of {total[0]} citations beyond the quoted article are backed "
+        f"({total[1] / max(total[0], 1):.0%}) at a threshold of {args.threshold:.2f}"
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ as a ratio to the time without it.
 
     python bench/email_size.py [--data ../shared/eval]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,13 @@ from digest.render import render_issue  # noqa: E402
 from digest.render.budget import BUDGET, GMAIL_CLIP  # noqa: E402
 from digest.summarize import summarize_week  # noqa: E402
 
-NEWSLETTER = {"title": "Newsroom Weekly", "url": "https://news.example.org/issues", "from": "Newsroom Weekly "
-              "<editor@news.example.org>", "unsubscribe_url": "https://news.example.org/unsubscribe",
-              "description": "The week's news in five minutes."}
+NEWSLETTER = {
+    "title": "Newsroom Weekly",
+    "url": "https://news.example.org/issues",
+    "from": "Newsroom Weekly <editor@news.example.org>",
+    "unsubscribe_url": "https://news.example.org/unsubscribe",
+    "description": "The week's news in five minutes.",
+}
 SIZES = (5, 10, 15)
 
 
@@ -44,16 +49,24 @@ def slug(text: str) -> str:
 
 def real_articles(data: Path) -> list[Article]:
     articles = []
-    paths = sorted((data / "multidoc" / "articles").glob("*/*.txt")) + \
-        sorted((data / "summarization" / "bbc" / "article").glob("*/*.txt"))
+    paths = sorted((data / "multidoc" / "articles").glob("*/*.txt")) + sorted(
+        (data / "summarization" / "bbc" / "article").glob("*/*.txt")
+    )
     for n, path in enumerate(paths):
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
         title = lines[0].strip()
         source = f"{path.parent.name.title()} Desk"
         url = f"https://{slug(source)}.example.com/2024/04/{n:03d}/{slug(title)}"
-        articles.append(Article(id=url, url=url, title=title, source=source,
-                                blocks=(Block("heading", title, 1), *text_to_blocks("\n".join(lines[1:]))),
-                                published=datetime(2024, 4, 22 + n % 7, 9, tzinfo=timezone.utc)))
+        articles.append(
+            Article(
+                id=url,
+                url=url,
+                title=title,
+                source=source,
+                blocks=(Block("heading", title, 1), *text_to_blocks("\n".join(lines[1:]))),
+                published=datetime(2024, 4, 22 + n % 7, 9, tzinfo=timezone.utc),
+            )
+        )
     return articles
 
 
@@ -67,23 +80,48 @@ def heavy_week(trends: int) -> tuple[tuple[Trend, ...], tuple[Article, ...]]:
             for _ in range(3):
                 n = len(articles)
                 url = f"https://blog{n % 17}.example.org/2024/04/{n}/a-rather-long-slug-for-the-article-{n}?ref=rss"
-                articles.append(Article(id=url, url=url, source=f"A source with a long name {n % 17}",
-                                        title=f"Article {n}: a long headline about trend {t}, the way news sites "
-                                              "write them, with a subtitle after the colon",
-                                        blocks=(Block("paragraph", "Text."),),
-                                        published=datetime(2024, 4, 22 + n % 7, tzinfo=timezone.utc)))
+                articles.append(
+                    Article(
+                        id=url,
+                        url=url,
+                        source=f"A source with a long name {n % 17}",
+                        title=f"Article {n}: a long headline about trend {t}, the way news sites "
+                        "write them, with a subtitle after the colon",
+                        blocks=(Block("paragraph", "Text."),),
+                        published=datetime(2024, 4, 22 + n % 7, tzinfo=timezone.utc),
+                    )
+                )
                 cited.append(articles[-1])
-            bullets.append(Bullet(f"Bullet {b} of trend {t}: a sentence of some thirty words stating a claim its "
-                                  "sources share, with a figure like 42% and a name or two, as the summarizer "
-                                  "picks them.", tuple(Citation(a.id, a.title, a.url, a.source) for a in cited)))
-        made.append(Trend(f"Trend {t} with a long descriptive name", tuple(bullets),
-                          tuple(a.id for a in articles[-15:]), configured=False, momentum="steady"))
+            bullets.append(
+                Bullet(
+                    f"Bullet {b} of trend {t}: a sentence of some thirty words stating a claim its "
+                    "sources share, with a figure like 42% and a name or two, as the summarizer "
+                    "picks them.",
+                    tuple(Citation(a.id, a.title, a.url, a.source) for a in cited),
+                )
+            )
+        made.append(
+            Trend(
+                f"Trend {t} with a long descriptive name",
+                tuple(bullets),
+                tuple(a.id for a in articles[-15:]),
+                configured=False,
+                momentum="steady",
+            )
+        )
     return tuple(made), tuple(articles)
 
 
 def digest_of(trends, articles) -> Digest:
-    return Digest(title=NEWSLETTER["title"], week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28),
-                  trends=tuple(trends), articles=tuple(articles), newsletter=dict(NEWSLETTER))
+    return Digest(
+        title=NEWSLETTER["title"],
+        week="2024-W17",
+        start=date(2024, 4, 22),
+        end=date(2024, 4, 28),
+        trends=tuple(trends),
+        articles=tuple(articles),
+        newsletter=dict(NEWSLETTER),
+    )
 
 
 def measure(label: str, digest: Digest) -> None:
@@ -98,15 +136,21 @@ def measure(label: str, digest: Digest) -> None:
     full_kb, kb = len(unbudgeted.html.encode()) / 1024, len(fitted.html.encode()) / 1024
     moved = fitted.warnings[0].split(": ", 1)[1].split(" moved")[0] if fitted.warnings else "nothing"
     clip = "under" if kb * 1024 < GMAIL_CLIP else "OVER"
-    print(f"{label:6} {len(digest.trends):3} trends {bullets:3} bullets {len(digest.articles):4} articles  "
-          f"no budget {full_kb:6.1f} KB  budget {kb:6.1f} KB ({clip} the {GMAIL_CLIP // 1024} KB clip)  "
-          f"moved: {moved:45}  time x{seconds / baseline:.2f}")
+    print(
+        f"{label:6} {len(digest.trends):3} trends {bullets:3} bullets {len(digest.articles):4} articles  "
+        f"no budget {full_kb:6.1f} KB  budget {kb:6.1f} KB ({clip} the {GMAIL_CLIP // 1024} KB clip)  "
+        f"moved: {moved:45}  time x{seconds / baseline:.2f}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=folder, default=str(SHARED / "eval"),
-                        help="the evaluation folder holding multidoc/ and summarization/bbc/")
+    parser.add_argument(
+        "--data",
+        type=folder,
+        default=str(SHARED / "eval"),
+        help="the evaluation folder holding multidoc/ and summarization/bbc/",
+    )
     args = parser.parse_args()
     articles = real_articles(args.data)
     print(f"budget {BUDGET // 1024} KB of HTML; baseline: the same issue rendered without a budget\n")

@@ -7,6 +7,7 @@ readability-lxml, digest's own HTML cleaner alone, and digest's page reader.
 
     python bench/extraction.py [--data ../shared/eval/extraction]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from evaldata import SHARED, folder  # noqa: E402
 
 def shingles(text: str) -> Counter:
     tokens = re.findall(r"\w+", text)
-    return Counter(tuple(tokens[i:i + 4]) for i in range(max(len(tokens) - 3, 0)))
+    return Counter(tuple(tokens[i : i + 4]) for i in range(max(len(tokens) - 3, 0)))
 
 
 def page_scores(expected: str, got: str) -> tuple[float, float, float]:
@@ -52,8 +53,7 @@ def main() -> int:
     systems = {
         "digest": lambda raw, html: "\n".join(b.text for b in read_html_bytes(raw, "page.html").blocks),
         "trafilatura": lambda raw, html: trafilatura.extract(html) or "",
-        "readability-lxml": lambda raw, html: " ".join(
-            b.text for b in html_to_blocks(Document(html).summary())),
+        "readability-lxml": lambda raw, html: " ".join(b.text for b in html_to_blocks(Document(html).summary())),
         "digest cleaner only": lambda raw, html: "\n".join(b.text for b in html_to_blocks(html)),
     }
     sums = {name: [0.0, 0.0, 0.0] for name in systems}

@@ -9,6 +9,7 @@ the summed RSS of it and its parse workers, sampled.
 
     python bench/feeds.py [--feeds 200] [--entries 50] [--port 8765]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,11 @@ def baseline(urls: list[str]) -> tuple[float, int]:
     async def get_all() -> list[bytes]:
         gate = asyncio.Semaphore(32)
         async with httpx.AsyncClient(timeout=30) as client:
+
             async def one(url):
                 async with gate:
                     return (await client.get(url)).content
+
             return await asyncio.gather(*(one(u) for u in urls))
 
     started = time.perf_counter()
@@ -49,11 +52,18 @@ def rss2email(r2e: str, urls: list[str]) -> tuple[float, float]:
     """rss2email's first and second `run --no-send` over the same feeds (one feed at a time)."""
     with tempfile.TemporaryDirectory() as tmp:
         cfg, data = Path(tmp) / "cfg", Path(tmp) / "data.json"
-        subprocess.run([r2e, "-c", str(cfg), "-d", str(data), "new", "bench@example.org"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [r2e, "-c", str(cfg), "-d", str(data), "new", "bench@example.org"], check=True, capture_output=True
+        )
         cfg.write_text(cfg.read_text() + "".join(f"[feed.f{i}]\nurl = {u}\n\n" for i, u in enumerate(urls)))
-        data.write_text(json.dumps({"version": 2, "feeds": [
-            {"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(len(urls))]}))
+        data.write_text(
+            json.dumps(
+                {
+                    "version": 2,
+                    "feeds": [{"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(len(urls))],
+                }
+            )
+        )
         times = []
         for _ in range(2):
             started = time.perf_counter()
@@ -77,11 +87,20 @@ def ours(config: Path, runs: int) -> list[dict]:
             started = time.perf_counter()
             # as build() does
             collection = read_sources(loaded.sources, loaded.root, state, since=week.start - timedelta(days=1))
-            results.append({"seconds": time.perf_counter() - started, "articles": len(collection.articles),
-                            "summary": summary(collection)})
-    results.append({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                    "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                    "tree_mb": tree.peak_mb})
+            results.append(
+                {
+                    "seconds": time.perf_counter() - started,
+                    "articles": len(collection.articles),
+                    "summary": summary(collection),
+                }
+            )
+    results.append(
+        {
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "tree_mb": tree.peak_mb,
+        }
+    )
     return results
 
 
@@ -145,39 +164,63 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--rss2email", metavar="R2E", help="path to rss2email's r2e, to run it side by side "
-                        "(install it in a venv of its own: pip install rss2email)")
+    parser.add_argument(
+        "--rss2email",
+        metavar="R2E",
+        help="path to rss2email's r2e, to run it side by side (install it in a venv of its own: pip install rss2email)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(ours(args.child, 2)))
         return 0
-    server = subprocess.Popen([sys.executable, str(SERVER), "--port", str(args.port), "--feeds", str(args.feeds),
-                               "--entries", str(args.entries), "--lifetime", "900"])
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(SERVER),
+            "--port",
+            str(args.port),
+            "--feeds",
+            str(args.feeds),
+            "--entries",
+            str(args.entries),
+            "--lifetime",
+            "900",
+        ]
+    )
     try:
         _wait_for(args.port)
         urls = [f"http://127.0.0.1:{args.port}/feed/{i}.xml" for i in range(args.feeds)]
         base_seconds, base_entries = baseline(urls)
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "sources.yaml"
-            config.write_text("newsletter: {title: Bench}\nsources:\n"
-                              + "".join(f"  - {{name: 'Feed {i}', feed: '{u}'}}\n" for i, u in enumerate(urls)))
-            out = subprocess.run([sys.executable, __file__, "--child", str(config)], check=True,
-                                 capture_output=True, text=True).stdout
+            config.write_text(
+                "newsletter: {title: Bench}\nsources:\n"
+                + "".join(f"  - {{name: 'Feed {i}', feed: '{u}'}}\n" for i, u in enumerate(urls))
+            )
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(config)], check=True, capture_output=True, text=True
+            ).stdout
         first, second, memory = json.loads(out)
         r2e = rss2email(args.rss2email, urls) if args.rss2email else None
     finally:
         server.terminate()
     print(f"{args.feeds} feeds x {args.entries} entries, 100 ms latency, loopback")
     print(f"baseline httpx(32) + feedparser defaults  {base_seconds:6.2f} s  ({base_entries} entries)")
-    print(f"digest collect, first run                 {first['seconds']:6.2f} s  ({first['articles']} articles; "
-          f"{first['summary']}; {base_seconds / first['seconds']:.1f}x faster than the baseline)")
+    print(
+        f"digest collect, first run                 {first['seconds']:6.2f} s  ({first['articles']} articles; "
+        f"{first['summary']}; {base_seconds / first['seconds']:.1f}x faster than the baseline)"
+    )
     print(f"digest collect, second run (304)          {second['seconds']:6.2f} s  ({second['summary']})")
-    print(f"peak memory of the collector process      {memory['peak_mb']:6.0f} MB  (largest parse worker "
-          f"{memory['worker_mb']:.0f} MB; all processes together at most {memory['tree_mb']:.0f} MB)")
+    print(
+        f"peak memory of the collector process      {memory['peak_mb']:6.0f} MB  (largest parse worker "
+        f"{memory['worker_mb']:.0f} MB; all processes together at most {memory['tree_mb']:.0f} MB)"
+    )
     if r2e:
-        print(f"rss2email run --no-send, first / second   {r2e[0]:6.2f} s / {r2e[1]:.2f} s "
-              f"(digest {r2e[0] / first['seconds']:.0f}x / {r2e[1] / second['seconds']:.0f}x faster)")
+        print(
+            f"rss2email run --no-send, first / second   {r2e[0]:6.2f} s / {r2e[1]:.2f} s "
+            f"(digest {r2e[0] / first['seconds']:.0f}x / {r2e[1] / second['seconds']:.0f}x faster)"
+        )
     return 0
 
 

@@ -15,6 +15,7 @@ lead a trend, and trends should not mix categories.
     python bench/grouping.py [--data ../shared/eval/multidoc] [--seeds 3] [--names]
     python bench/grouping.py --bbc [--data ../shared/eval/summarization/bbc]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,12 @@ def score(groups: list[list[str]], labels: dict[str, str], events: list[str]) ->
         leader, n = counts.most_common(1)[0]
         top, total = top + n, total + len(group)
         leads[leader] += 1
-    return {"purity": top / max(total, 1), "recall": len(leads) / len(events),
-            "split": sum(1 for n in leads.values() if n > 1), "groups": len(groups)}
+    return {
+        "purity": top / max(total, 1),
+        "recall": len(leads) / len(events),
+        "split": sum(1 for n in leads.values() if n > 1),
+        "groups": len(groups),
+    }
 
 
 def ours(articles: list[Article], max_trends: int, theme: str = "") -> tuple[list[list[str]], list[str], float]:
@@ -103,8 +108,9 @@ def multidoc(data: Path, seeds: int, names: bool) -> int:
     events = sorted(set(labels.values()))
     mixes = [(len(events), 0)] + [(k, seed) for k in (8, 6) for seed in range(1, seeds + 1)]
     rows = []
-    print(f"{'mix':>9} | {'digest: purity recall split trends  s':>38} | "
-          f"{'k-means (true k): purity recall split  s':>41}")
+    print(
+        f"{'mix':>9} | {'digest: purity recall split trends  s':>38} | {'k-means (true k): purity recall split  s':>41}"
+    )
     for k, seed in mixes:
         chosen = sorted(random.Random(seed).sample(events, k)) if k < len(events) else events
         week = [a for a in everything if labels[a.id] in chosen]
@@ -112,9 +118,11 @@ def multidoc(data: Path, seeds: int, names: bool) -> int:
         base, base_seconds = kmeans(week, k, seed)
         mine, theirs = score(groups, labels, chosen), score(base, labels, chosen)
         rows.append((mine, theirs, seconds, base_seconds))
-        print(f"{k:3d} ev s{seed} | {mine['purity']:14.3f} {mine['recall']:6.2f} {mine['split']:5d} {mine['groups']:6d}"
-              f" {seconds:5.1f} | {theirs['purity']:22.3f} {theirs['recall']:6.2f} {theirs['split']:5d}"
-              f" {base_seconds:4.1f}")
+        print(
+            f"{k:3d} ev s{seed} | {mine['purity']:14.3f} {mine['recall']:6.2f} {mine['split']:5d} {mine['groups']:6d}"
+            f" {seconds:5.1f} | {theirs['purity']:22.3f} {theirs['recall']:6.2f} {theirs['split']:5d}"
+            f" {base_seconds:4.1f}"
+        )
         if names or k == len(events):
             for name, group in zip(trend_names, groups, strict=True):
                 print(f"           {name:40} {dict(Counter(labels[a] for a in group))}")
@@ -127,11 +135,15 @@ def multidoc(data: Path, seeds: int, names: bool) -> int:
         recall = statistics.mean(r[i]["recall"] for r in rows)
         worst = min(r[i]["purity"] for r in rows)
         splits = sum(r[i]["split"] for r in rows)
-        print(f"{label:15} purity mean {purity:.3f} (worst {worst:.3f}), topic recall mean {recall:.3f}, "
-              f"split events {splits} over {len(rows)} mixes")
+        print(
+            f"{label:15} purity mean {purity:.3f} (worst {worst:.3f}), topic recall mean {recall:.3f}, "
+            f"split events {splits} over {len(rows)} mixes"
+        )
     mine_s, base_s = sum(r[2] for r in rows), sum(r[3] for r in rows)
-    print(f"time: digest {mine_s:.1f} s with bullets and names, k-means {base_s:.1f} s clusters only "
-          f"({mine_s / max(base_s, 1e-9):.1f}x)")
+    print(
+        f"time: digest {mine_s:.1f} s with bullets and names, k-means {base_s:.1f} s clusters only "
+        f"({mine_s / max(base_s, 1e-9):.1f}x)"
+    )
     return 0
 
 
@@ -149,10 +161,14 @@ def bbc(data: Path, max_trends: int) -> int:
     mine = score(groups, category, categories)
     base, _ = kmeans(articles, len(categories), 0)
     theirs = score(base, category, categories)
-    print(f"\ndigest: purity {mine['purity']:.3f}, {round(mine['recall'] * len(categories))} of {len(categories)} "
-          f"categories lead a trend, {mine['groups']} trends shown, {seconds:.1f} s")
-    print(f"k-means told k={len(categories)}: purity {theirs['purity']:.3f}, "
-          f"{round(theirs['recall'] * len(categories))} of {len(categories)} categories lead a cluster")
+    print(
+        f"\ndigest: purity {mine['purity']:.3f}, {round(mine['recall'] * len(categories))} of {len(categories)} "
+        f"categories lead a trend, {mine['groups']} trends shown, {seconds:.1f} s"
+    )
+    print(
+        f"k-means told k={len(categories)}: purity {theirs['purity']:.3f}, "
+        f"{round(theirs['recall'] * len(categories))} of {len(categories)} categories lead a cluster"
+    )
     return 0
 
 

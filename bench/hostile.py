@@ -15,6 +15,7 @@ on PYTHONPATH; the new is this tree.
 
     python bench/hostile.py [--old main] [--timeout 60] [--memory-gb 3] [--cases NAME,...] [--runs 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,13 +43,13 @@ sources:
 """
 NOTES = {
     "agents.md": "---\ntitle: Agents that call tools\ndate: 2024-11-12\n---\n\n"
-                 "Coding agents now call the test runner and the linter through function calling, and read each "
-                 "result before the next step. Tool use made the difference this quarter.\n\n"
-                 "- A written plan comes first, and agents that plan give up less often.\n"
-                 "- Every action runs in a sandbox without network access.\n",
+    "Coding agents now call the test runner and the linter through function calling, and read each "
+    "result before the next step. Tool use made the difference this quarter.\n\n"
+    "- A written plan comes first, and agents that plan give up less often.\n"
+    "- Every action runs in a sandbox without network access.\n",
     "small.md": "---\ntitle: Small models on laptops\ndate: 2024-11-13\n---\n\n"
-                "A 4-bit quantized 8B model now runs on a laptop with 16 GB of RAM at reading speed. "
-                "Distillation from a larger teacher recovers most of the quality lost by going small.\n",
+    "A 4-bit quantized 8B model now runs on a laptop with 16 GB of RAM at reading speed. "
+    "Distillation from a larger teacher recovers most of the quality lost by going small.\n",
 }
 FEED = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -108,9 +109,11 @@ def _control(folder: Path) -> Path:
 def _file_name(folder: Path) -> Path:
     config = _base(folder)
     name = os.fsdecode(b"caf\xe9-notes.md")  # Latin-1 bytes: not UTF-8
-    (folder / "notes" / name).write_text("---\ntitle: Notes from the cafe\ndate: 2024-11-14\n---\n\n"
-                                         "Over coffee we compared agents that plan before they call tools with "
-                                         "agents that do not; planning ones gave up less often.\n")
+    (folder / "notes" / name).write_text(
+        "---\ntitle: Notes from the cafe\ndate: 2024-11-14\n---\n\n"
+        "Over coffee we compared agents that plan before they call tools with "
+        "agents that do not; planning ones gave up less often.\n"
+    )
     return config
 
 
@@ -156,9 +159,15 @@ def build(config: Path, pythonpath: str, timeout: float, memory: int) -> Run:
 
     started = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen([sys.executable, "-m", "digest", "build", "--config", str(config), "--week", WEEK],
-                                 cwd=config.parent, env=env, stdout=stdout, stderr=stderr, preexec_fn=limit,
-                                 start_new_session=True)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "digest", "build", "--config", str(config), "--week", WEEK],
+            cwd=config.parent,
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+            preexec_fn=limit,
+            start_new_session=True,
+        )
         status, usage = 0, None
         while time.perf_counter() - started < timeout:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -181,8 +190,9 @@ def build(config: Path, pythonpath: str, timeout: float, memory: int) -> Run:
 def old_tree(ref: str, into: Path) -> Path:
     """The code of `ref`, exported (no checkout of this worktree is touched)."""
     into.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "digest", "templates"], capture_output=True,
-                             check=True, timeout=60).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "digest", "templates"], capture_output=True, check=True, timeout=60
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True, timeout=60)
     return into
 
@@ -199,7 +209,7 @@ def main() -> None:
     names = [n.strip() for n in args.cases.split(",")] if args.cases else list(CASES)
     if "baseline" not in names:
         names.insert(0, "baseline")
-    memory = int(args.memory_gb * 1024 ** 3)
+    memory = int(args.memory_gb * 1024**3)
     with tempfile.TemporaryDirectory(prefix="digest-hostile-") as tmp:
         versions = {"new": str(ROOT)}
         if not args.new_only:
@@ -214,18 +224,25 @@ def main() -> None:
                 runs.sort(key=lambda r: r.seconds)
                 results[version, name] = runs[len(runs) // 2]
                 run = results[version, name]
-                print(f"{version:4} {name:28} {run.seconds:7.2f} s {run.peak_mb:8.0f} MB  {run.outcome}",
-                      file=sys.stderr, flush=True)
-    print(f"\nlimits per build: {args.timeout:.0f} s, {args.memory_gb:.1f} GB address space; "
-          f"old = {args.old}, new = this tree; time also as a ratio to the same version's baseline build\n")
+                print(
+                    f"{version:4} {name:28} {run.seconds:7.2f} s {run.peak_mb:8.0f} MB  {run.outcome}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    print(
+        f"\nlimits per build: {args.timeout:.0f} s, {args.memory_gb:.1f} GB address space; "
+        f"old = {args.old}, new = this tree; time also as a ratio to the same version's baseline build\n"
+    )
     print("| case | version | outcome | wall s | x baseline | peak MB | warnings |")
     print("|---|---|---|---|---|---|---|")
     for name in names:
         for version in versions:
             run, base = results[version, name], results[version, "baseline"]
             warnings = sum(1 for line in run.stderr.splitlines() if line.startswith("warning:"))
-            print(f"| {name} | {version} | {run.outcome} | {run.seconds:.2f} | {run.seconds / base.seconds:.2f} "
-                  f"| {run.peak_mb:.0f} | {warnings} |")
+            print(
+                f"| {name} | {version} | {run.outcome} | {run.seconds:.2f} | {run.seconds / base.seconds:.2f} "
+                f"| {run.peak_mb:.0f} | {warnings} |"
+            )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ time of each validator per case in this run.
     mkdir -p /tmp/mjmlnode && (cd /tmp/mjmlnode && npm install mjml@4)
     .venv/bin/python bench/mjml_validate.py --mjml /tmp/mjmlnode/node_modules/.bin/mjml
 """
+
 from __future__ import annotations
 
 import argparse
@@ -104,8 +105,9 @@ def node(mjml: str, folder: Path, source: SourceMap, timeout: float) -> tuple[se
     target = folder / "rendered.mjml"
     target.write_text(source.text, encoding="utf-8")
     started = time.perf_counter()
-    done = subprocess.run([mjml, "--validate", "strict", str(target), "-s"], capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        [mjml, "--validate", "strict", str(target), "-s"], capture_output=True, text=True, timeout=timeout, check=False
+    )
     seconds = time.perf_counter() - started
     starts = [0] + [m.end() for m in re.finditer("\n", source.text)]
     found: set[Key] = set()
@@ -146,8 +148,11 @@ def fmt(keys: set[Key]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=Path, default=HERE / "mjml_cases", help="folder with broken/ and valid/")
-    parser.add_argument("--mjml", default=shutil.which("mjml") or "/tmp/mjmlnode/node_modules/.bin/mjml",
-                        help="node MJML's command line (npm install mjml)")
+    parser.add_argument(
+        "--mjml",
+        default=shutil.which("mjml") or "/tmp/mjmlnode/node_modules/.bin/mjml",
+        help="node MJML's command line (npm install mjml)",
+    )
     parser.add_argument("--no-node", action="store_true", help="digest's validator only")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for one node run")
     parser.add_argument("-v", "--verbose", action="store_true", help="show every case's problems")
@@ -158,8 +163,21 @@ def main() -> int:
         return 2
 
     print(f"rule table: MJML {rules().version}; node: {args.mjml if use_node else 'not run'}")
-    totals = dict.fromkeys(("expected", "node_expected", "ours_right", "node_right", "ours_extra", "node_extra",
-                            "agree", "cases", "valid_ours", "valid_node"), 0)
+    totals = dict.fromkeys(
+        (
+            "expected",
+            "node_expected",
+            "ours_right",
+            "node_right",
+            "ours_extra",
+            "node_extra",
+            "agree",
+            "cases",
+            "valid_ours",
+            "valid_node",
+        ),
+        0,
+    )
     ours_times: list[float] = []
     node_times: list[float] = []
     for kind in ("broken", "valid"):
@@ -191,14 +209,23 @@ def main() -> int:
             totals["node_expected"] += len(node_expected)
             totals["node_right"] += len(theirs & node_expected)
             totals["node_extra"] += len(theirs - node_expected)
-            agree = {key for key in mine if key[2] not in DIGEST_ONLY and key[3] != "mj-include"} == theirs \
-                if use_node else None
+            agree = (
+                {key for key in mine if key[2] not in DIGEST_ONLY and key[3] != "mj-include"} == theirs
+                if use_node
+                else None
+            )
             totals["agree"] += bool(agree)
             mark = "ok " if mine == case.expected and (not use_node or theirs == node_expected) else "!! "
-            print(f"  {mark}{case.name:32} expected {len(case.expected)}  digest {len(mine & case.expected)}"
-                  f"/{len(case.expected)} (+{len(mine - case.expected)})"
-                  + (f"  node {len(theirs & node_expected)}/{len(node_expected)} (+{len(theirs - node_expected)})"
-                     f"  {'same' if agree else 'DIFFERENT'}" if use_node else ""))
+            print(
+                f"  {mark}{case.name:32} expected {len(case.expected)}  digest {len(mine & case.expected)}"
+                f"/{len(case.expected)} (+{len(mine - case.expected)})"
+                + (
+                    f"  node {len(theirs & node_expected)}/{len(node_expected)} (+{len(theirs - node_expected)})"
+                    f"  {'same' if agree else 'DIFFERENT'}"
+                    if use_node
+                    else ""
+                )
+            )
             if args.verbose or mark == "!! ":
                 for label, keys in (("expected", case.expected), ("digest", mine), ("node", theirs)):
                     if keys or label != "node" or use_node:
@@ -208,19 +235,33 @@ def main() -> int:
 
     print("\nsummary")
     print(f"  problems expected in broken templates: {totals['expected']}")
-    print(f"  digest found with the right file:line: {totals['ours_right']}/{totals['expected']}, "
-          f"others: {totals['ours_extra']}")
+    print(
+        f"  digest found with the right file:line: {totals['ours_right']}/{totals['expected']}, "
+        f"others: {totals['ours_extra']}"
+    )
     if use_node:
-        print(f"  node found with the right file:line:   {totals['node_right']}/{totals['node_expected']} "
-              f"(node's four rules), others: {totals['node_extra']}")
-        print(f"  cases where both found the same:       {totals['agree']}/{totals['cases']} "
-              f"(digest's own {', '.join(sorted(DIGEST_ONLY))} and mj-include aside)")
-    print(f"  problems on valid templates: digest {totals['valid_ours']}"
-          + (f", node {totals['valid_node']}" if use_node else ""))
+        print(
+            f"  node found with the right file:line:   {totals['node_right']}/{totals['node_expected']} "
+            f"(node's four rules), others: {totals['node_extra']}"
+        )
+        print(
+            f"  cases where both found the same:       {totals['agree']}/{totals['cases']} "
+            f"(digest's own {', '.join(sorted(DIGEST_ONLY))} and mj-include aside)"
+        )
+    print(
+        f"  problems on valid templates: digest {totals['valid_ours']}"
+        + (f", node {totals['valid_node']}" if use_node else "")
+    )
     median = statistics.median(ours_times)
-    print(f"  time per case: digest {median * 1000:.1f} ms (median)" + (
-        f", node CLI {statistics.median(node_times):.2f} s (median), node/digest "
-        f"{statistics.median(node_times) / median:.0f}x" if use_node else ""))
+    print(
+        f"  time per case: digest {median * 1000:.1f} ms (median)"
+        + (
+            f", node CLI {statistics.median(node_times):.2f} s (median), node/digest "
+            f"{statistics.median(node_times) / median:.0f}x"
+            if use_node
+            else ""
+        )
+    )
     return 0
 
 

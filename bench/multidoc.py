@@ -14,6 +14,7 @@ alone at DUC's cluster size, 25 articles drawn from several events.
 
     python bench/multidoc.py [--data ../shared/eval/multidoc] [--words 250]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,16 +54,19 @@ def load_event(path: Path) -> list[Article]:
             else:
                 body.append(line)
         blocks = (Block("heading", title, 1), *text_to_blocks("\n".join(body)))
-        articles.append(Article(id=f"{path.name}/{file.stem}", title=title, source=path.name, blocks=blocks,
-                                published=published))
+        articles.append(
+            Article(id=f"{path.name}/{file.stem}", title=title, source=path.name, blocks=blocks, published=published)
+        )
     return sorted(articles, key=lambda a: a.published or datetime.min, reverse=True)
 
 
 def load(data: Path) -> dict[str, tuple[list[Article], list[str]]]:
     events = {}
     for event in sorted(p for p in (data / "articles").iterdir() if p.is_dir()):
-        references = [p.read_text(encoding="utf-8", errors="replace")
-                      for p in sorted((data / "summaries" / event.name).glob("*.txt"))]
+        references = [
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted((data / "summaries" / event.name).glob("*.txt"))
+        ]
         events[event.name] = (load_event(event), references)
     return events
 
@@ -84,12 +88,13 @@ def grams(tokens: list[str], su4: bool) -> Counter:
 
 def jackknifed(references: list[Counter], summary: Counter) -> float:
     """Mean over leave-one-out subsets of pooled recall (ROUGE's -f A), as DUC scores with several models."""
+
     def pooled(refs: list[Counter]) -> float:
         return sum(sum((r & summary).values()) for r in refs) / max(sum(sum(r.values()) for r in refs), 1)
 
     if len(references) < 2:
         return pooled(references)
-    return statistics.mean(pooled(references[:i] + references[i + 1:]) for i in range(len(references)))
+    return statistics.mean(pooled(references[:i] + references[i + 1 :]) for i in range(len(references)))
 
 
 def sentences_of(articles: list[Article]) -> list[list[list[str]]]:
@@ -106,8 +111,9 @@ def sumy_cluster(kind: str, docs: list[list[list[str]]], count: int) -> list[str
     from sumy.summarizers.text_rank import TextRankSummarizer
 
     words = _Words()
-    document = ObjectDocumentModel([Paragraph([Sentence(s, words) for s in p])
-                                    for paragraphs in docs for p in paragraphs if p])
+    document = ObjectDocumentModel(
+        [Paragraph([Sentence(s, words) for s in p]) for paragraphs in docs for p in paragraphs if p]
+    )
     base = LexRankSummarizer if kind == "lexrank" else TextRankSummarizer
 
     class BestFirst(base):  # type: ignore[misc, valid-type]
@@ -131,13 +137,17 @@ def duc_size(events: dict[str, tuple[list[Article], list[str]]], words: int, siz
         chosen = [pool[(run * 7 + i * 3) % len(pool)] for i in range(size)]
         docs = sentences_of(chosen)
         sentences = sum(len(p) for d in docs for p in d)
-        for name, system in (("digest", lambda chosen=chosen: ours(chosen, words)),
-                             ("lexrank", lambda docs=docs: sumy_cluster("lexrank", docs, 20))):
+        for name, system in (
+            ("digest", lambda chosen=chosen: ours(chosen, words)),
+            ("lexrank", lambda docs=docs: sumy_cluster("lexrank", docs, 20)),
+        ):
             started = time.perf_counter()
             system()
             seconds[name] += (time.perf_counter() - started) / runs
-    print(f"at DUC size ({size} articles, about {sentences} sentences): digest {seconds['digest']:.3f} s, "
-          f"lexrank {seconds['lexrank']:.3f} s per cluster ({seconds['lexrank'] / seconds['digest']:.1f}x faster)")
+    print(
+        f"at DUC size ({size} articles, about {sentences} sentences): digest {seconds['digest']:.3f} s, "
+        f"lexrank {seconds['lexrank']:.3f} s per cluster ({seconds['lexrank'] / seconds['digest']:.1f}x faster)"
+    )
 
 
 def main() -> int:
@@ -171,8 +181,10 @@ def main() -> int:
                 found.append(jackknifed([grams(t, su4) for t in tokens], grams(summary, su4)))
             row.append(f"{scores[name][0][-1]:.3f}")
         rows.append(row)
-    print(f"{len(events)} events from {args.data}, {args.words}-word summaries, "
-          f"{sum(len(r) for _, r in events.values())} references; ROUGE recall, stemmed, jackknifed")
+    print(
+        f"{len(events)} events from {args.data}, {args.words}-word summaries, "
+        f"{sum(len(r) for _, r in events.values())} references; ROUGE recall, stemmed, jackknifed"
+    )
     print(f"{'event':6} " + " ".join(f"{name:>9}" for name in systems) + "   (R-2 per event)")
     for row in rows:
         print(f"{row[0]:6} " + " ".join(f"{v:>9}" for v in row[1:]))

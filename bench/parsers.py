@@ -9,11 +9,12 @@ Prints disagreements, then totals and timings.
 
     python bench/parsers.py [--feeds ../shared/eval/feeds]
 """
+
 from __future__ import annotations
 
 import argparse
-import itertools
 import csv
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaldata import SHARED, folder  # noqa: E402
+
 from digest.collect import feed  # noqa: E402
 
 
@@ -87,8 +89,10 @@ def serve_and_collect(folder: Path, rows: list[dict]) -> bool:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "sources.yaml"
-            config.write_text("newsletter: {title: Real feeds}\nsources:\n" + "".join(
-                f"  - {{name: 'feed {i}', feed: '{base}{row['path']}'}}\n" for i, row in enumerate(rows)))
+            config.write_text(
+                "newsletter: {title: Real feeds}\nsources:\n"
+                + "".join(f"  - {{name: 'feed {i}', feed: '{base}{row['path']}'}}\n" for i, row in enumerate(rows))
+            )
             loaded = load_config(config)
             collection = read_sources(loaded.sources, loaded.root)
     finally:

@@ -15,6 +15,7 @@ frame shows the change.
 Goals (issue 9): template-only save-to-reload median under 300 ms over 20
 saves, and 0 feed requests during those saves.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,9 +98,14 @@ class Preview:
 
     def __init__(self, folder: Path, week: str):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "digest", "preview", "--port", "0", "--week", week],
-                                        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "preview", "--port", "0", "--week", week],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         ready, _, _ = select.select([self.process.stderr], [], [], DEADLINE)
         line = self.process.stderr.readline() if ready else ""  # type: ignore[union-attr]
         found = re.search(r"http://\S+?(?=/ )", line)
@@ -145,8 +151,9 @@ class Preview:
         deadline = time.monotonic() + DEADLINE
         while True:
             with self.changed:
-                self.changed.wait_for(lambda after=seen: len(self.events) > after,
-                                      timeout=max(0.0, deadline - time.monotonic()))
+                self.changed.wait_for(
+                    lambda after=seen: len(self.events) > after, timeout=max(0.0, deadline - time.monotonic())
+                )
                 seen = len(self.events)
             if marker in self.get(page):
                 return time.perf_counter() - started
@@ -173,8 +180,9 @@ class Preview:
                 marker = f"browser save {i} ·"
                 page.evaluate("() => { window.loads = []; }")
                 started = time.time()
-                partial.write_text(original.replace("You are receiving", f"{marker} You are receiving", 1),
-                                   encoding="utf-8")
+                partial.write_text(
+                    original.replace("You are receiving", f"{marker} You are receiving", 1), encoding="utf-8"
+                )
                 frame.get_by_text(marker).wait_for(state="attached")
                 page.wait_for_function("() => window.loads.length > 0", polling=10)  # the marker shows before load
                 loaded = page.evaluate("() => window.loads[window.loads.length - 1]")
@@ -196,8 +204,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=20, help="template saves to time (default 20)")
     parser.add_argument("--config-saves", type=int, default=5, help="sources.yaml saves, the baseline (default 5)")
-    parser.add_argument("--newsletter", type=Path, default=None,
-                        help="a newsletter folder with sources.yaml (default: the repository's sample)")
+    parser.add_argument(
+        "--newsletter",
+        type=Path,
+        default=None,
+        help="a newsletter folder with sources.yaml (default: the repository's sample)",
+    )
     parser.add_argument("--week", default="2024-W46")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between saves (default 0.3)")
     parser.add_argument("--browser", metavar="CHROMIUM", help="also time the saves in this Chromium (Playwright)")
@@ -221,8 +233,9 @@ def main() -> int:
                 text = original.replace("You are receiving", f"{marker} You are receiving", 1)
                 template_times.append(preview.save_to_reload(partial, text, marker))
                 time.sleep(args.pause)
-            browser_times = (preview.in_browser(args.browser, partial, original, args.saves, args.pause)
-                             if args.browser else [])
+            browser_times = (
+                preview.in_browser(args.browser, partial, original, args.saves, args.pause) if args.browser else []
+            )
             during_templates = len(Feeds.requests) - first_build
             base = config.read_text(encoding="utf-8")
             config_times = []
@@ -240,16 +253,24 @@ def main() -> int:
     baseline = statistics.median(config_times)
     feeds = len(Feeds.files)
     print(f"newsletter: {args.newsletter or 'the sample'}, {feeds} feed(s) served on {feeds_url}")
-    print(f"template save → reload  median {median * 1000:6.0f} ms  (min {min(template_times) * 1000:.0f}, "
-          f"max {max(template_times) * 1000:.0f}; {args.saves} saves; goal < 300 ms)")
+    print(
+        f"template save → reload  median {median * 1000:6.0f} ms  (min {min(template_times) * 1000:.0f}, "
+        f"max {max(template_times) * 1000:.0f}; {args.saves} saves; goal < 300 ms)"
+    )
     if browser_times:
-        print(f"  in Chromium, to the frame  median {statistics.median(browser_times) * 1000:6.0f} ms  "
-              f"(min {min(browser_times) * 1000:.0f}, max {max(browser_times) * 1000:.0f})")
-    print(f"config save → reload    median {baseline * 1000:6.0f} ms  (baseline, same run: builds again; "
-          f"{args.config_saves} saves)")
+        print(
+            f"  in Chromium, to the frame  median {statistics.median(browser_times) * 1000:6.0f} ms  "
+            f"(min {min(browser_times) * 1000:.0f}, max {max(browser_times) * 1000:.0f})"
+        )
+    print(
+        f"config save → reload    median {baseline * 1000:6.0f} ms  (baseline, same run: builds again; "
+        f"{args.config_saves} saves)"
+    )
     print(f"template-only / rebuild ratio {median / baseline:.2f}")
-    print(f"feed requests: {first_build} for the first build, {during_templates} during the template saves "
-          f"(goal 0), {during_config} during the config saves (fresh window)")
+    print(
+        f"feed requests: {first_build} for the first build, {during_templates} during the template saves "
+        f"(goal 0), {during_config} during the config saves (fresh window)"
+    )
     return 0 if median < 0.3 and during_templates == 0 else 1
 
 

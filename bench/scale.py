@@ -15,6 +15,7 @@ worse than n log n, peak under 1 GB.
 
     python bench/scale.py [--eval ../shared/eval] [--sizes 1000 5000 20000] [--week-max 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,10 +74,18 @@ def week(eval_dir: Path, size: int):
         title, blocks, first, second = stories[rng.randrange(len(stories))]
         kept = [b for b in blocks if rng.random() < 0.7] or list(blocks)
         rng.shuffle(kept)
-        named = [Block("paragraph", f"The {first} {second} inquiry heard new evidence. "
-                                    f"{first} officials said the {second} case would go on.")]
-        articles.append(Article(id=f"a{i}", title=f"{first} {second}: {title}", source=f"source-{i % 40}",
-                                blocks=tuple(named + kept)))
+        named = [
+            Block(
+                "paragraph",
+                f"The {first} {second} inquiry heard new evidence. "
+                f"{first} officials said the {second} case would go on.",
+            )
+        ]
+        articles.append(
+            Article(
+                id=f"a{i}", title=f"{first} {second}: {title}", source=f"source-{i % 40}", blocks=tuple(named + kept)
+            )
+        )
     return articles
 
 
@@ -102,9 +111,19 @@ def one(eval_dir: Path, size: int, whole_week: bool) -> dict:
         summarize_week(articles, [], max_trends=8, bullets=4)
         elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"size": size, "seconds": elapsed, "grouping": grouping, "grouping_cpu": grouping_cpu,
-            "baseline": baseline, "baseline_cpu": baseline_cpu, "before_mb": before, "grouping_mb": grouping_peak,
-            "peak_mb": peak, "stories": len(stories), "passages": sum(len(a.blocks) for a in articles)}
+    return {
+        "size": size,
+        "seconds": elapsed,
+        "grouping": grouping,
+        "grouping_cpu": grouping_cpu,
+        "baseline": baseline,
+        "baseline_cpu": baseline_cpu,
+        "before_mb": before,
+        "grouping_mb": grouping_peak,
+        "peak_mb": peak,
+        "stories": len(stories),
+        "passages": sum(len(a.blocks) for a in articles),
+    }
 
 
 def main() -> int:
@@ -112,8 +131,12 @@ def main() -> int:
     parser.add_argument("--eval", type=folder, default=str(SHARED / "eval"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--timeout", type=float, default=1800, help="seconds one size may take")
-    parser.add_argument("--week-max", type=int, default=5000,
-                        help="sizes above this time grouping alone, not the whole week (names, bullets)")
+    parser.add_argument(
+        "--week-max",
+        type=int,
+        default=5000,
+        help="sizes above this time grouping alone, not the whole week (names, bullets)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -121,25 +144,35 @@ def main() -> int:
         return 0
     rows = []
     for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--eval", str(args.eval), "--one", str(size),
-                              "--week-max", str(args.week_max)],
-                             check=True, capture_output=True, text=True, timeout=args.timeout).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--eval", str(args.eval), "--one", str(size), "--week-max", str(args.week_max)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=args.timeout,
+        ).stdout
         rows.append(json.loads(out))
-    print(f"{'articles':>8} {'blocks':>7} | {'index s':>8} {'cpu':>6} | {'grouping s':>10} {'cpu':>6}"
-          f" {'x index':>7} | {'week s':>7} | {'MB before':>9} {'grouping':>8} {'peak':>6} | {'stories':>7}")
+    print(
+        f"{'articles':>8} {'blocks':>7} | {'index s':>8} {'cpu':>6} | {'grouping s':>10} {'cpu':>6}"
+        f" {'x index':>7} | {'week s':>7} | {'MB before':>9} {'grouping':>8} {'peak':>6} | {'stories':>7}"
+    )
     for r in rows:
-        print(f"{r['size']:8d} {r['passages']:7d} | {r['baseline']:8.2f} {r['baseline_cpu']:6.2f} |"
-              f" {r['grouping']:10.2f}"
-              f" {r['grouping_cpu']:6.2f} {r['grouping_cpu'] / max(r['baseline_cpu'], 1e-9):7.2f} |"
-              f" {r['seconds']:7.2f} | {r['before_mb']:9.0f} {r['grouping_mb']:8.0f} {r['peak_mb']:6.0f} |"
-              f" {r['stories']:7d}")
+        print(
+            f"{r['size']:8d} {r['passages']:7d} | {r['baseline']:8.2f} {r['baseline_cpu']:6.2f} |"
+            f" {r['grouping']:10.2f}"
+            f" {r['grouping_cpu']:6.2f} {r['grouping_cpu'] / max(r['baseline_cpu'], 1e-9):7.2f} |"
+            f" {r['seconds']:7.2f} | {r['before_mb']:9.0f} {r['grouping_mb']:8.0f} {r['peak_mb']:6.0f} |"
+            f" {r['stories']:7d}"
+        )
     for a, b in zip(rows, rows[1:], strict=False):
         ratio = math.log(b["size"] / a["size"])
         nlogn = math.log(b["size"] * math.log(b["size"]) / (a["size"] * math.log(a["size"]))) / ratio
         grouping = math.log(b["grouping_cpu"] / a["grouping_cpu"]) / ratio
-        print(f"growth {a['size']}->{b['size']} (cpu): grouping n^{grouping:.2f},"
-              f" index (baseline) n^{math.log(b['baseline_cpu'] / a['baseline_cpu']) / ratio:.2f}; "
-              f"n log n is n^{nlogn:.2f}")
+        print(
+            f"growth {a['size']}->{b['size']} (cpu): grouping n^{grouping:.2f},"
+            f" index (baseline) n^{math.log(b['baseline_cpu'] / a['baseline_cpu']) / ratio:.2f}; "
+            f"n log n is n^{nlogn:.2f}"
+        )
     return 0
 
 

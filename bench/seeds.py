@@ -9,6 +9,7 @@ say what the topic is.
 
     python bench/seeds.py [--seeds ../shared/seeds] [--max-trends 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,9 @@ from digest.week import Week  # noqa: E402
 
 BOILERPLATE = re.compile(
     r"photographer|image source|min read|avatar|see also|loved this|todo|subscribe|stay tuned|"
-    r"let me know|https?://|\.(?:jpe?g|png)|sdxl", re.IGNORECASE)
+    r"let me know|https?://|\.(?:jpe?g|png)|sdxl",
+    re.IGNORECASE,
+)
 
 
 # Topics two or more seeds discuss: which seeds (by file-name prefix), and words that say the topic.
@@ -75,14 +78,17 @@ def main() -> int:
     print(f"# Seeds in {seeds}\n")
     for path in sorted(seeds.iterdir()):
         doc = read_file(path)
-        print(f"- {path.name}: {doc.title!r} by {doc.author or '-'}, "
-              f"{doc.published.date() if doc.published else 'undated'}, {len(doc.blocks)} blocks")
+        print(
+            f"- {path.name}: {doc.title!r} by {doc.author or '-'}, "
+            f"{doc.published.date() if doc.published else 'undated'}, {len(doc.blocks)} blocks"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "sources.yaml"
         config_path.write_text(
             "newsletter: {title: LLM Trends Weekly, description: 'Large language models and AI, every week'}\n"
             f"sources:\n  - {{name: Seeds, path: '{seeds}'}}\ntrends: []\nmax_trends: {args.max_trends}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         started = time.perf_counter()
         result = build(load_config(config_path), week=Week(2024, 20))
         elapsed = time.perf_counter() - started
@@ -102,8 +108,10 @@ def main() -> int:
             print(f"- {bullet.text} [{seeds_cited}]{mark}")
         print()
     print(f"bullets with boilerplate: {flagged}")
-    print(f"also this week: {len(digest.also)} stories ({', '.join(b.title for b in digest.also[:6])}"
-          f"{', ...' if len(digest.also) > 6 else ''})\n")
+    print(
+        f"also this week: {len(digest.also)} stories ({', '.join(b.title for b in digest.also[:6])}"
+        f"{', ...' if len(digest.also) > 6 else ''})\n"
+    )
     told = coverage(digest)
     return 1 if flagged or told < len(TOPICS) else 0
 

@@ -1,4 +1,5 @@
 """The `digest` command: click declarations only, heavy imports inside commands."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,15 @@ CONFIG_HELP = "The newsletter's config file (default: ./sources.yaml)."
 
 
 def _config_option(f):
-    return click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default="sources.yaml", show_default=False, help=CONFIG_HELP)(f)
+    return click.option(
+        "--config",
+        "-c",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="sources.yaml",
+        show_default=False,
+        help=CONFIG_HELP,
+    )(f)
 
 
 def _week(ctx: click.Context, param: click.Parameter, value: str | None):
@@ -86,18 +94,36 @@ def main() -> None:
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to build (default: last complete week).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for issues (default: from the config).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for issues (default: from the config).",
+)
 @click.option("--explain", is_flag=True, help="Print why each trend and bullet was chosen.")
-@click.option("--strict", is_flag=True,
-              help="Exit 1 when there were warnings; never replace an issue by a thinner one.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when there were warnings; never replace an issue by a thinner one."
+)
 @click.option("--force", is_flag=True, help="Build a week that has not ended yet (it uses up its articles).")
 @click.option("--dry-run", is_flag=True, help="Print the issue it would write, and write nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="Show how long each feed took.")
-@click.option("--no-validate", "no_validate", is_flag=True,
-              help="Emergencies only: write the issue even if its MJML breaks MJML's rules.")
-def build(config_path: Path, week, output: Path | None, explain: bool, strict: bool, force: bool, dry_run: bool,
-          verbose: bool, no_validate: bool) -> None:
+@click.option(
+    "--no-validate",
+    "no_validate",
+    is_flag=True,
+    help="Emergencies only: write the issue even if its MJML breaks MJML's rules.",
+)
+def build(
+    config_path: Path,
+    week,
+    output: Path | None,
+    explain: bool,
+    strict: bool,
+    force: bool,
+    dry_run: bool,
+    verbose: bool,
+    no_validate: bool,
+) -> None:
     """Build one issue and print its folder.
 
     Rebuilding a week keeps the articles its issue already had, whatever
@@ -112,16 +138,25 @@ def build(config_path: Path, week, output: Path | None, explain: bool, strict: b
 
     config = _load(config_path)
     if week is not None and not week.has_ended() and not (force or dry_run):
-        raise UsageError(f"--week {week}: the week has not ended yet (it ends on {week.end}); building it now "
-                         f"would use up articles of a later issue (--force builds it anyway)")
+        raise UsageError(
+            f"--week {week}: the week has not ended yet (it ends on {week.end}); building it now "
+            f"would use up articles of a later issue (--force builds it anyway)"
+        )
     if not dry_run:
         check_unlocked(config.state)  # a second cron run says so at once, before the heavy imports
     from .pipeline import build as run_build
 
     feeds = sum(1 for s in config.sources if s.kind == "feed" and s.is_url)
     with _progress(feeds) as progress:
-        result = run_build(config, week=week, output=output, progress=progress, strict=strict, dry_run=dry_run,
-                           validate=not no_validate)
+        result = run_build(
+            config,
+            week=week,
+            output=output,
+            progress=progress,
+            strict=strict,
+            dry_run=dry_run,
+            validate=not no_validate,
+        )
     if verbose:
         for fetched in sorted(result.fetched, key=lambda f: -f.seconds):
             click.echo(f"{fetched.seconds:6.2f} s  {fetched.status:12} {fetched.url}", err=True)
@@ -180,12 +215,15 @@ def _print_explanations(explanations, digest, err: bool = False) -> None:
         for text, parts, sources in ex.bullets:
             scores = " ".join(f"{k}={v:+.2f}" for k, v in parts.items() if v)
             bullet = bullets.get(bullet_key(trend.key, text)) if trend else None
-            click.echo(f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
-                       f"      sources: {'; '.join(sources)}", err=err)
+            click.echo(
+                f"  - {text[:90]}{_by_editor(bullet) if trend else ''}\n      {scores}\n"
+                f"      sources: {'; '.join(sources)}",
+                err=err,
+            )
 
 
 def _by_editor(item) -> str:
-    """" (pinned by the editor)", " (dropped by the editor)" or nothing."""
+    """ " (pinned by the editor)", " (dropped by the editor)" or nothing."""
     marks = ["dropped"] if item is None else [{"text": "rewritten"}.get(m, m) for m in item.edited]
     return f" ({', '.join(marks)} by the editor)" if marks else ""
 
@@ -228,8 +266,14 @@ def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: boo
     from .send import send_issue
 
     config = _load(config_path)
-    report = send_issue(config, week.label if week else None, to, force=force, dry_run=dry_run,
-                        on_sent=lambda message: click.echo(f"sent to {message.recipient}"))
+    report = send_issue(
+        config,
+        week.label if week else None,
+        to,
+        force=force,
+        dry_run=dry_run,
+        on_sent=lambda message: click.echo(f"sent to {message.recipient}"),
+    )
     for line in report.warnings:
         warn(line)
     if report.already:
@@ -237,8 +281,9 @@ def send(config_path: Path, week, to: tuple[str, ...], dry_run: bool, force: boo
     if dry_run:
         for message in report.planned:
             click.echo(f"MAIL FROM:<{message.sender}>\nRCPT TO:<{message.recipient}>\n{message.headers}\n")
-        click.echo(f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent",
-                   err=True)
+        click.echo(
+            f"dry run: {report.week} would go to {_count(len(report.planned), 'recipient')}; nothing sent", err=True
+        )
         return
     if not report.sent and not report.refused:
         click.echo(f"{report.week}: nothing to send", err=True)
@@ -298,8 +343,9 @@ def _files_in(given: Path) -> list[Path]:
 @click.option("--words", "-w", type=click.IntRange(min=1), help="A word budget instead of a count.")
 @click.option("--query", "-q", help="Focus on a topic: a few keywords, or a topic statement.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: text, path, section, score.")
-def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None,
-              as_json: bool) -> None:
+def summarize(
+    files: tuple[Path, ...], sentences: int | None, words: int | None, query: str | None, as_json: bool
+) -> None:
     """Summarize files as one cluster: the best passages, best first, each with its file.
 
     A folder stands for the files in it (Markdown, text, HTML, news-wire),
@@ -325,14 +371,27 @@ def summarize(files: tuple[Path, ...], sentences: int | None, words: int | None,
         except UnreadableFile as exc:
             warn(f"{path}: {exc}")
             continue
-        articles.append(Article(id=str(path), title=doc.title, source=str(path), blocks=doc.blocks, path=str(path),
-                                published=doc.published, author=doc.author))
+        articles.append(
+            Article(
+                id=str(path),
+                title=doc.title,
+                source=str(path),
+                blocks=doc.blocks,
+                path=str(path),
+                published=doc.published,
+                author=doc.author,
+            )
+        )
     if not articles:
         raise DigestError("no readable files to summarize")
     for passage, score in summarize_cluster(articles, sentences=sentences, words=words, query=query):
         if as_json:
-            click.echo(json.dumps({"text": passage.text, "path": passage.article_id, "section": passage.section,
-                                   "score": score}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {"text": passage.text, "path": passage.article_id, "section": passage.section, "score": score},
+                    ensure_ascii=False,
+                )
+            )
         else:
             # The file last, so the passage reads first; a reader can still tell who said what.
             click.echo(f"{passage.text}  [{passage.article_id}]")
@@ -395,8 +454,9 @@ def collect_cmd(config_path: Path, week, as_json: bool) -> None:
     for line in collection.warnings:
         warn(line)
     articles = collection.articles
-    model = Digest(title=config.title, week=week.label, start=week.start, end=week.end, trends=(),
-                   articles=tuple(articles)).to_dict()
+    model = Digest(
+        title=config.title, week=week.label, start=week.start, end=week.end, trends=(), articles=tuple(articles)
+    ).to_dict()
     width = min(max((len(", ".join(a.sources)) for a in articles), default=0), 40)
     for article, data in zip(articles, model["articles"], strict=True):
         if as_json:
@@ -414,7 +474,7 @@ def _sources_label(sources: tuple[str, ...], width: int) -> str:
         if len(label) <= width:
             return label
     more = f" +{len(sources) - 1} more" if len(sources) > 1 else ""
-    return sources[0][:max(width - len(more) - 1, 1)] + "…" + more
+    return sources[0][: max(width - len(more) - 1, 1)] + "…" + more
 
 
 @main.command()
@@ -464,16 +524,24 @@ def forget(config_path: Path, articles: tuple[str, ...], never: bool) -> None:
             command = " ".join(["digest build", *rebuild, "--week", issue, *force])
             click.echo(f"  rebuild {issue} without it: {command}")
     if unknown:
-        raise DigestError([f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
-                           for given in unknown])
+        raise DigestError(
+            [
+                f"{given}: no such article in {where(config.state)} (digest collect --json lists ids)"
+                for given in unknown
+            ]
+        )
 
 
 @main.command()
 @_config_option
 @click.option("--week", callback=_week, metavar="YYYY-Www", help="ISO week to preview (default: last complete week).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to serve on; 0.0.0.0 shows the preview to your local network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; 0.0.0.0 shows the preview to your local network.",
+)
 def preview(config_path: Path, week, port: int, host: str) -> None:
     """Preview the issue in a browser studio; it rebuilds and reloads on every change.
 
@@ -490,8 +558,13 @@ def preview(config_path: Path, week, port: int, host: str) -> None:
 
     _load(config_path)  # a bad config is an error line before anything starts
     shown = f"[{host}]" if ":" in host else host
-    serve(config_path, week, port, host=host,
-          ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True))
+    serve(
+        config_path,
+        week,
+        port,
+        host=host,
+        ready=lambda bound: click.echo(f"previewing on http://{shown}:{bound}/ (Ctrl-C stops)", err=True),
+    )
 
 
 @main.command()
@@ -507,5 +580,8 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(str(path))
-    click.echo("The email's templates are digest's defaults; to change one part, see "
-               "templates/footer.mjml.j2.example (`digest templates` lists the parts).", err=True)
+    click.echo(
+        "The email's templates are digest's defaults; to change one part, see "
+        "templates/footer.mjml.j2.example (`digest templates` lists the parts).",
+        err=True,
+    )

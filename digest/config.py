@@ -4,6 +4,7 @@ Each error names its key path and line (`sources[1].path: no such folder
 'note/' (sources.yaml:7)`), unknown keys are warned about and ignored, and
 paths resolve against the folder of the config file, as in mkdocs.
 """
+
 from __future__ import annotations
 
 import glob
@@ -35,8 +36,9 @@ class ConfigError(DigestError):
 
     exit_code = 2
 
-    def __init__(self, lines: str | list[str], warnings: list[str] | None = None,
-                 order: list[tuple[int, str]] | None = None):
+    def __init__(
+        self, lines: str | list[str], warnings: list[str] | None = None, order: list[tuple[int, str]] | None = None
+    ):
         super().__init__(lines)
         self.warnings = list(warnings or [])
         self.order = order  # (line, "error: ..."/"warning: ...") in file order, when known
@@ -89,8 +91,11 @@ class NewsletterConfig:
     def as_dict(self) -> dict[str, str]:
         """The settings as templates and digest.json carry them, under their YAML names."""
         names = {"sender": "from"}
-        return dict(sorted((names.get(key, key), value) for key in NEWSLETTER_FIELDS
-                           if (value := getattr(self, key)) is not None))
+        return dict(
+            sorted(
+                (names.get(key, key), value) for key in NEWSLETTER_FIELDS if (value := getattr(self, key)) is not None
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,15 +143,44 @@ class Config:
         return self.newsletter.title
 
 
-NEWSLETTER_FIELDS = ("title", "description", "url", "sender", "to", "unsubscribe_url", "reply_to", "list_id",
-                     "unsubscribe_mailto")
+NEWSLETTER_FIELDS = (
+    "title",
+    "description",
+    "url",
+    "sender",
+    "to",
+    "unsubscribe_url",
+    "reply_to",
+    "list_id",
+    "unsubscribe_mailto",
+)
 PATH_DEFAULTS = {"output": "output", "state": ".digest-state.sqlite", "templates": "templates"}
-NEWSLETTER_KEYS = {"title", "description", "url", "from", "to", "unsubscribe_url", "reply_to", "list_id",
-                   "unsubscribe_mailto"}
+NEWSLETTER_KEYS = {
+    "title",
+    "description",
+    "url",
+    "from",
+    "to",
+    "unsubscribe_url",
+    "reply_to",
+    "list_id",
+    "unsubscribe_mailto",
+}
 FETCH_KEYS = {"concurrency": (1, 256), "timeout": (1, 600), "per_host": (1, 256)}
 SUMMARIZER = SummarizerConfig()
-TOP_KEYS = {"fetch", "newsletter", "sources", "trends", "output", "state", "templates",
-            "max_trends", "bullets", "summarizer", "smtp"}
+TOP_KEYS = {
+    "fetch",
+    "newsletter",
+    "sources",
+    "trends",
+    "output",
+    "state",
+    "templates",
+    "max_trends",
+    "bullets",
+    "summarizer",
+    "smtp",
+}
 SOURCE_KEYS = {"name", "path", "feed", "fulltext"}
 TREND_KEYS = {"name", "keywords"}
 
@@ -260,14 +294,24 @@ def _validate(raw: dict[str, Any], doc: _Doc, path: Path, unknown_weights: Unkno
     summarizer = SummarizerConfig(
         max_trends=_int_option(raw, doc, "max_trends", SUMMARIZER.max_trends, 1, 30),
         bullets=_int_option(raw, doc, "bullets", SUMMARIZER.bullets, 1, 10),
-        weights=weights, where=where,
+        weights=weights,
+        where=where,
     )
     fetch = _fetch(raw.get("fetch"), doc)
     smtp = _smtp(raw.get("smtp"), doc, root)
     if doc.errors:
         raise doc.failure()
-    return Config(path=path, newsletter=newsletter, sources=sources, trends=trends, summarizer=summarizer,
-                  fetch=fetch, smtp=smtp, warnings=tuple(doc.warnings), **paths)
+    return Config(
+        path=path,
+        newsletter=newsletter,
+        sources=sources,
+        trends=trends,
+        summarizer=summarizer,
+        fetch=fetch,
+        smtp=smtp,
+        warnings=tuple(doc.warnings),
+        **paths,
+    )
 
 
 def _check_folders(raw: dict[str, Any], doc: _Doc, root: Path, paths: dict[str, Path]) -> None:
@@ -306,8 +350,12 @@ def _newsletter(value: Any, doc: _Doc) -> NewsletterConfig:
     _unknown(doc, value, NEWSLETTER_KEYS, "newsletter")
     result: dict[str, str] = {}
     for key in sorted(NEWSLETTER_KEYS & value.keys()):
-        if key == "to" and isinstance(value[key], list) and value[key] \
-                and all(isinstance(item, str) and item.strip() for item in value[key]):
+        if (
+            key == "to"
+            and isinstance(value[key], list)
+            and value[key]
+            and all(isinstance(item, str) and item.strip() for item in value[key])
+        ):
             value = {**value, key: ", ".join(item.strip() for item in value[key])}  # a list of recipients
         if not isinstance(value[key], str) or not value[key].strip():
             doc.error(f"newsletter.{key}", f"expected text, got {_kind(value[key])}")
@@ -332,8 +380,11 @@ def _not_an_address(text: str, many: bool = False) -> str | None:
 
 def _not_a_web_address(text: str, merge_tag: bool = False) -> str | None:
     # A mailing tool's merge tag (`%unsubscribe_url%`, `{{unsubscribe}}`) is filled in when it sends.
-    if merge_tag and not URL_RE.match(text) and (any(mark in text for mark in ("%", "{", "*|", "["))
-                                                 or text.startswith("mailto:")):
+    if (
+        merge_tag
+        and not URL_RE.match(text)
+        and (any(mark in text for mark in ("%", "{", "*|", "[")) or text.startswith("mailto:"))
+    ):
         return None
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
@@ -390,8 +441,11 @@ def _source(item: dict[str, Any], doc: _Doc, key: str, root: Path) -> Source | N
         doc.error(f"{key}.{kind}", f"expected text, got {_kind(raw)}")
         return None
     raw = raw.strip()
-    location = _feed_location(raw, doc, f"{key}.feed", root) if kind == "feed" \
+    location = (
+        _feed_location(raw, doc, f"{key}.feed", root)
+        if kind == "feed"
         else _path_location(raw, doc, f"{key}.path", root)
+    )
     name = item.get("name")
     if name is None:
         name = Path(raw.rstrip("/")).name or raw
@@ -480,8 +534,7 @@ def _path_option(raw: dict[str, Any], doc: _Doc, root: Path, key: str, default: 
     return (root / value).resolve()
 
 
-def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int, high: int,
-                prefix: str = "") -> int:
+def _int_option(raw: dict[str, Any], doc: _Doc, key: str, default: int, low: int, high: int, prefix: str = "") -> int:
     value = raw.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         doc.error(prefix + key, f"expected a whole number from {low} to {high}, got {_yaml(value)}")
@@ -503,12 +556,17 @@ def _options(value: Any, doc: _Doc, key: str, known: set[str], example: str) -> 
 def _fetch(value: Any, doc: _Doc) -> FetchConfig:
     given = _options(value, doc, "fetch", set(FETCH_KEYS), "{concurrency: 32, timeout: 45}")
     defaults = FetchConfig()
-    return FetchConfig(**{key: _int_option(given, doc, key, getattr(defaults, key), *FETCH_KEYS[key],
-                                           prefix="fetch.") for key in given})
+    return FetchConfig(
+        **{
+            key: _int_option(given, doc, key, getattr(defaults, key), *FETCH_KEYS[key], prefix="fetch.")
+            for key in given
+        }
+    )
 
 
-def _weights(value: Any, doc: _Doc,
-             unknown_weights: UnknownWeights | None = None) -> tuple[dict[str, float], dict[str, str]]:
+def _weights(
+    value: Any, doc: _Doc, unknown_weights: UnknownWeights | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
     """Numbers by name, and where each was written. Which names exist is the summarizer's to say
     (`unknown_weights`, given by the caller), so the config need not import it."""
     if value is None:
@@ -549,8 +607,11 @@ ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
     """`smtp: {host, port, security, username, password_env}`; a password written in the file is refused."""
     if isinstance(value, dict) and "password" in value:
-        doc.error("smtp.password", "never write the password in sources.yaml: name an environment variable "
-                                   "with `password_env: DIGEST_SMTP_PASSWORD`")
+        doc.error(
+            "smtp.password",
+            "never write the password in sources.yaml: name an environment variable "
+            "with `password_env: DIGEST_SMTP_PASSWORD`",
+        )
         value = {k: v for k, v in value.items() if k != "password"}
     given = _options(value, doc, "smtp", SMTP_KEYS, "{host: smtp.example.org, port: 587, security: starttls}")
     if not isinstance(value, dict):
@@ -572,8 +633,9 @@ def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
     if "password_env" in texts and not ENV_NAME_RE.match(texts["password_env"]):
         doc.error("smtp.password_env", f"expected the name of an environment variable, got {texts['password_env']!r}")
     if "username" in texts and "password_env" not in texts:
-        doc.error("smtp.password_env", "missing: name the environment variable that holds the password "
-                                       "of smtp.username")
+        doc.error(
+            "smtp.password_env", "missing: name the environment variable that holds the password of smtp.username"
+        )
     if "ca_file" in texts:
         ca_file = (root / texts["ca_file"]).resolve()
         if not ca_file.is_file():
@@ -590,6 +652,14 @@ def _smtp(value: Any, doc: _Doc, root: Path) -> SmtpConfig | None:
         seconds[key] = float(number)
     if seconds["timeout"] == 0:
         doc.error("smtp.timeout", "expected seconds above 0, got 0")
-    return SmtpConfig(host=host.strip(), port=port, security=security, username=texts.get("username"),
-                      password_env=texts.get("password_env"), ca_file=texts.get("ca_file"),
-                      timeout=seconds["timeout"], retries=retries, backoff=seconds["backoff"])
+    return SmtpConfig(
+        host=host.strip(),
+        port=port,
+        security=security,
+        username=texts.get("username"),
+        password_env=texts.get("password_env"),
+        ca_file=texts.get("ca_file"),
+        timeout=seconds["timeout"],
+        retries=retries,
+        backoff=seconds["backoff"],
+    )

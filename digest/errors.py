@@ -1,4 +1,5 @@
 """Errors a user can cause: one clear line each, a chosen exit code, no traceback."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -8,6 +8,7 @@ and run it again without them, each named in a warning. A failure that does
 not come from the articles (a template error fails with no article at all)
 is raised as it was.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -19,8 +20,9 @@ T = TypeVar("T")
 MAX_TRIES = 48  # a bound on the search: each try is a summarize and a render of a few articles
 
 
-def without_failing(stage: Callable[[list[Article]], T], articles: Sequence[Article],
-                    warnings: list[str]) -> tuple[list[Article], T]:
+def without_failing(
+    stage: Callable[[list[Article]], T], articles: Sequence[Article], warnings: list[str]
+) -> tuple[list[Article], T]:
     """(the articles kept, `stage` of them); a warning in `warnings` for each article left out."""
     chosen = list(articles)
     try:

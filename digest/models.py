@@ -3,6 +3,7 @@
 Collector, summarizer and renderer only share these types: each stage takes
 and returns them, so it can be tested, timed and reused alone.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -184,8 +185,10 @@ class Digest:
             "note": self.note,
             "edits": list(self.edits),
             "trends": [_trend_dict(trend) for trend in self.trends],
-            "also": [{"title": b.title, "text": b.text, "url": b.url, "source": b.source,
-                      "articles": list(b.article_ids)} for b in self.also],
+            "also": [
+                {"title": b.title, "text": b.text, "url": b.url, "source": b.source, "articles": list(b.article_ids)}
+                for b in self.also
+            ],
             "articles": [_article_dict(article) for article in self.articles],
             "warnings": list(self.warnings),
             "stats": {

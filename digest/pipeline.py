@@ -4,6 +4,7 @@ The only module that knows the collector, the summarizer and the renderer,
 and it knows each by its package's face alone; each stage is a plain
 function over plain data.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,10 +44,16 @@ class BuildResult:
     rendered: Rendered | None = None
 
 
-def build(config: Config, week: Week | None = None, output: Path | None = None,
-          now: datetime | None = None, progress: Callable[[Fetched], None] | None = None,
-          strict: bool = False, dry_run: bool = False,
-          validate: bool = True) -> BuildResult:
+def build(
+    config: Config,
+    week: Week | None = None,
+    output: Path | None = None,
+    now: datetime | None = None,
+    progress: Callable[[Fetched], None] | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    validate: bool = True,
+) -> BuildResult:
     """Build one issue: collect the week, summarize, render, then write the issue and remember it together.
 
     `dry_run`: everything but the writing, on a scratch copy of the state.
@@ -64,8 +71,14 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         collection = collect_week(config.sources, state, week, config.root, fetch_limits(config.fetch), now, progress)
         # The lock taken over and a thinner issue are about this run, not the issue: stderr only, so that
         # digest.json (and a rebuild of it) says the same whatever happened to the runs before.
-        result = BuildResult(week=week, folder=None, digest=None, warnings=[*filter(None, [stale])],
-                             feeds=collect.summary(collection), fetched=collection.fetched)
+        result = BuildResult(
+            week=week,
+            folder=None,
+            digest=None,
+            warnings=[*filter(None, [stale])],
+            feeds=collect.summary(collection),
+            fetched=collection.fetched,
+        )
         result.warnings += collection.warnings
         articles = collection.articles
         if not articles:
@@ -75,10 +88,12 @@ def build(config: Config, week: Week | None = None, output: Path | None = None,
         # One article whose text fails the summarizer or the render is left out, with a warning, not the issue.
         articles, (summary, result.draft, result.digest, result.rendered) = without_failing(
             lambda chosen: draft(config, week, chosen, state, collection.stats, issue_warnings, validate),
-            articles, issue_warnings)
-        result.warnings.extend(issue_warnings[len(collection.warnings):])  # the articles left out
+            articles,
+            issue_warnings,
+        )
+        result.warnings.extend(issue_warnings[len(collection.warnings) :])  # the articles left out
         # The edits' warnings (an edit whose target is gone) join the build's once, whatever the tries above.
-        result.warnings.extend(result.digest.warnings[len(result.draft.warnings):])
+        result.warnings.extend(result.digest.warnings[len(result.draft.warnings) :])
         result.warnings.extend(result.rendered.warnings)
         result.explanations = summary.explanations
         with state.transaction():  # the issue and what the state knows of it change together, or neither does
@@ -105,8 +120,13 @@ def week_articles(config: Config, week: Week, now: datetime | None = None) -> Co
 
 def fetch_limits(fetch: FetchConfig) -> Limits:
     """`fetch: {concurrency, timeout, per_host}` as the collector's limits; `fresh` is the preview's alone."""
-    return replace(Limits(), concurrency=fetch.concurrency, deadline=float(fetch.timeout), per_host=fetch.per_host,
-                   fresh=float(fetch.fresh))
+    return replace(
+        Limits(),
+        concurrency=fetch.concurrency,
+        deadline=float(fetch.timeout),
+        per_host=fetch.per_host,
+        fresh=float(fetch.fresh),
+    )
 
 
 def _articles_before(state: State, week: Week, output: Path, root: Path) -> int:
@@ -147,8 +167,15 @@ def summarize_stage(config: Config, articles: list[Article], state: State, week:
     )
 
 
-def draft(config: Config, week: Week, articles: list[Article], state: State, stats: list[SourceStats],
-          warnings: list[str], validate: bool = True) -> tuple[WeekSummary, Digest, Digest, Rendered]:
+def draft(
+    config: Config,
+    week: Week,
+    articles: list[Article],
+    state: State,
+    stats: list[SourceStats],
+    warnings: list[str],
+    validate: bool = True,
+) -> tuple[WeekSummary, Digest, Digest, Rendered]:
     """The issue of these articles, summarized, edited and rendered, not yet written: what a bad article can fail.
 
     (summary, the machine's draft, the issue with the editor's `edits/<week>.yaml` applied, its render).
@@ -159,8 +186,14 @@ def draft(config: Config, week: Week, articles: list[Article], state: State, sta
     return summary, machine, digest, render_issue(digest, [config.templates], validate=validate)
 
 
-def make_digest(config: Config, week: Week, articles: list[Article], summary: WeekSummary,
-                stats: list[SourceStats], warnings: list[str]) -> Digest:
+def make_digest(
+    config: Config,
+    week: Week,
+    articles: list[Article],
+    summary: WeekSummary,
+    stats: list[SourceStats],
+    warnings: list[str],
+) -> Digest:
     used: Counter[str] = Counter(source for article in articles for source in article.sources)
     return Digest(
         title=config.title,
@@ -178,13 +211,16 @@ def make_digest(config: Config, week: Week, articles: list[Article], summary: We
 
 def write(digest: Digest, rendered: Rendered, output: Path) -> Path:
     try:
-        return write_issue(output / digest.week, {
-            "digest.html": rendered.html,
-            "digest.txt": rendered.text,
-            "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
-            "digest.eml": rendered.eml,
-            **({WEB_PAGE: rendered.web} if rendered.web else {}),  # the whole issue, when the email is cut to fit
-        })
+        return write_issue(
+            output / digest.week,
+            {
+                "digest.html": rendered.html,
+                "digest.txt": rendered.text,
+                "digest.json": json.dumps(digest.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                "digest.eml": rendered.eml,
+                **({WEB_PAGE: rendered.web} if rendered.web else {}),  # the whole issue, when the email is cut to fit
+            },
+        )
     except OSError as exc:
         raise DigestError(f"{output / digest.week}: cannot write the issue ({exc.strerror or exc})") from None
 

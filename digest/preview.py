@@ -7,6 +7,7 @@ Ctrl-C and on SIGTERM. It watches the config, the templates, the edits and
 the local sources (watchfiles): a template or an edit renders the cached
 draft again, anything else builds again (see studio/session.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,12 +39,19 @@ class PreviewServer(ThreadingHTTPServer):
         pass  # a browser closing a tab mid-answer is not the editor's problem; the page shows real errors
 
 
-def serve(config_path: Path, week: Week | None, port: int, stop: threading.Event | None = None,
-          ready: Callable[[int], None] | None = None, host: str = "127.0.0.1") -> None:
+def serve(
+    config_path: Path,
+    week: Week | None,
+    port: int,
+    stop: threading.Event | None = None,
+    ready: Callable[[int], None] | None = None,
+    host: str = "127.0.0.1",
+) -> None:
     """Serve the preview on `host`:`port` until `stop` is set, Ctrl-C or SIGTERM."""
     studio = Studio(config_path, week)
-    server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6}) \
-        if ":" in host else PreviewServer
+    server_class = (
+        type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6}) if ":" in host else PreviewServer
+    )
     try:
         server = server_class((host, port), handler_for(studio, set()))
     except OSError as exc:
@@ -86,8 +94,15 @@ def _watch(studio: Studio, stop: threading.Event) -> None:
 
         # The first (empty) yield says the watcher is up; building only then means that no save made
         # after the first build shows is missed. Later empty yields are just the timeout passing.
-        for changes in watchfiles.watch(*paths, stop_event=stop, step=30, raise_interrupt=False, watch_filter=wanted,
-                                        yield_on_timeout=True, rust_timeout=WAKE_MS):
+        for changes in watchfiles.watch(
+            *paths,
+            stop_event=stop,
+            step=30,
+            raise_interrupt=False,
+            watch_filter=wanted,
+            yield_on_timeout=True,
+            rust_timeout=WAKE_MS,
+        ):
             if not built:
                 built = True
                 studio.rebuild()

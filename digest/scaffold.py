@@ -1,4 +1,5 @@
 """`digest init DIR`: a new newsletter folder to start from."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -104,6 +105,7 @@ def _gitignore(path: Path) -> Path:
     missing = [line for line in GITIGNORE if line not in text.splitlines()]
     if missing:
         lead = "" if not text or text.endswith("\n") else "\n"
-        path.write_text(text + lead + "# Built by digest: issues and the state file\n" + "\n".join(missing) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            text + lead + "# Built by digest: issues and the state file\n" + "\n".join(missing) + "\n", encoding="utf-8"
+        )
     return path

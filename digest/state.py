@@ -10,6 +10,7 @@ The file is in WAL mode, so readers (a preview's scratch copy) never wait for
 a writer; writes wait up to BUSY_TIMEOUT for another program's lock, then fail
 with one line. Commands that write take `writer_lock()` first: one at a time.
 """
+
 from __future__ import annotations
 
 import errno
@@ -148,8 +149,9 @@ class State:
     def store_articles(self, issue: str, bodies: Iterable[tuple[str, str]]) -> None:
         """Keep the whole text of each (id, JSON) article of `issue`: a rebuild needs no source."""
         with self.transaction():
-            self.db.executemany("UPDATE articles SET body = ? WHERE id = ? AND issue = ?",
-                                [(body, id_, issue) for id_, body in bodies])
+            self.db.executemany(
+                "UPDATE articles SET body = ? WHERE id = ? AND issue = ?", [(body, id_, issue) for id_, body in bodies]
+            )
 
     def issue_articles(self, issue: str) -> list[str]:
         """The stored articles (JSON) of an issue already built, in no particular order."""
@@ -178,8 +180,11 @@ class State:
             if never:
                 self.db.execute("UPDATE articles SET issue = ?, body = NULL WHERE id = ?", (NEVER, id_))
             else:  # an article kept out for good is only let back in: no week to keep it out of
-                self.db.execute("UPDATE articles SET out_of = CASE WHEN issue IS NULL OR issue = ? THEN out_of "
-                                "ELSE issue END, issue = NULL, body = NULL WHERE id = ?", (NEVER, id_))
+                self.db.execute(
+                    "UPDATE articles SET out_of = CASE WHEN issue IS NULL OR issue = ? THEN out_of "
+                    "ELSE issue END, issue = NULL, body = NULL WHERE id = ?",
+                    (NEVER, id_),
+                )
         return row[0]
 
     def taken_out(self, ids: Iterable[str]) -> dict[str, str]:
@@ -199,7 +204,7 @@ class State:
         """`SELECT ... WHERE key IN (...)` for any number of keys, in chunks SQLite accepts."""
         keys = list(keys)
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+            chunk = keys[start : start + 500]
             yield from self.db.execute(select.format(marks=",".join("?" * len(chunk))), chunk)
 
     def issues_of(self, ids: Iterable[str]) -> dict[str, str | None]:
@@ -214,15 +219,18 @@ class State:
         """Record that these articles are in `issue`, and only these."""
         with self.transaction():
             self.db.execute("UPDATE articles SET issue = NULL WHERE issue = ?", (issue,))
-            self.db.executemany("UPDATE articles SET issue = ?, out_of = NULL WHERE id = ?",
-                                [(issue, id_) for id_ in ids])
+            self.db.executemany(
+                "UPDATE articles SET issue = ?, out_of = NULL WHERE id = ?", [(issue, id_) for id_ in ids]
+            )
 
     def store_prints(self, issue: str, prints: Iterable[tuple[str, frozenset[int]]]) -> None:
         """Remember what this issue's articles say, to know a story again under another URL."""
         with self.transaction():
             self.db.execute("DELETE FROM prints WHERE issue = ?", (issue,))
-            self.db.executemany("INSERT OR REPLACE INTO prints VALUES (?, ?, ?)",
-                                [(id_, issue, " ".join(map(str, sorted(sample)))) for id_, sample in prints])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO prints VALUES (?, ?, ?)",
+                [(id_, issue, " ".join(map(str, sorted(sample)))) for id_, sample in prints],
+            )
 
     def earlier_prints(self, before: str) -> list[tuple[str, frozenset[int]]]:
         rows = self.db.execute("SELECT id, sample FROM prints WHERE issue < ?", (before,))
@@ -238,20 +246,32 @@ class State:
     def fresh_feeds(self, urls: Iterable[str], seconds: float, now: datetime | None = None) -> set[str]:
         """The feeds stored less than `seconds` ago."""
         since = ((now or datetime.now(timezone.utc)) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
-        return {url for url, stamp in self._rows("SELECT url, fetched_at FROM feeds WHERE url IN ({marks})", urls)
-                if stamp >= since}
+        return {
+            url
+            for url, stamp in self._rows("SELECT url, fetched_at FROM feeds WHERE url IN ({marks})", urls)
+            if stamp >= since
+        }
 
     def cached_feed(self, url: str) -> tuple[int, str] | None:
         """(entries, articles JSON) stored for a feed, for a 304."""
         row = self.db.execute("SELECT entries, articles FROM feeds WHERE url = ?", (url,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def store_feed(self, url: str, etag: str | None, last_modified: str | None, entries: int, articles: str,
-                   now: datetime | None = None) -> None:
+    def store_feed(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        entries: int,
+        articles: str,
+        now: datetime | None = None,
+    ) -> None:
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
-                            (url, etag, last_modified, entries, articles, stamp))
+            self.db.execute(
+                "INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
+                (url, etag, last_modified, entries, articles, stamp),
+            )
 
     def pages(self, urls: Iterable[str]) -> dict[str, str]:
         """Full text already extracted, by URL."""
@@ -272,13 +292,15 @@ class State:
         """Only once the server accepted the message: a failed send must be tried again."""
         stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?)",
-                            (issue, recipient.lower(), message_id, stamp))
+            self.db.execute(
+                "INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?)", (issue, recipient.lower(), message_id, stamp)
+            )
 
     # Trend history --------------------------------------------------------
 
-    def record_trends(self, issue: str, trends: Iterable[tuple[str, str, int]],
-                      terms: Mapping[str, Mapping[str, float]] | None = None) -> None:
+    def record_trends(
+        self, issue: str, trends: Iterable[tuple[str, str, int]], terms: Mapping[str, Mapping[str, float]] | None = None
+    ) -> None:
         """Replace the history of `issue` with (key, name, article count) rows, and each key's terms."""
         with self.transaction():
             self.db.execute("DELETE FROM trends WHERE issue = ?", (issue,))
@@ -287,8 +309,10 @@ class State:
                 "INSERT OR REPLACE INTO trends (issue, key, name, articles) VALUES (?, ?, ?, ?)",
                 [(issue, key, name, count) for key, name, count in trends],
             )
-            self.db.executemany("INSERT OR REPLACE INTO trend_terms VALUES (?, ?, ?)",
-                                [(issue, key, json.dumps(dict(t), sort_keys=True)) for key, t in (terms or {}).items()])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO trend_terms VALUES (?, ?, ?)",
+                [(issue, key, json.dumps(dict(t), sort_keys=True)) for key, t in (terms or {}).items()],
+            )
 
     def record_phrases(self, issue: str, keys: Iterable[str]) -> None:
         with self.transaction():
@@ -299,7 +323,9 @@ class State:
         """In how many of the last `issues` issues before `before` each phrase was strong."""
         rows = self.db.execute(
             "SELECT key, COUNT(*) FROM phrases WHERE issue IN (SELECT DISTINCT issue FROM phrases "
-            "WHERE issue < ? ORDER BY issue DESC LIMIT ?) GROUP BY key", (before, issues))
+            "WHERE issue < ? ORDER BY issue DESC LIMIT ?) GROUP BY key",
+            (before, issues),
+        )
         return dict(rows)
 
     def trend_history(self, before: str, issues: int = 4) -> list[dict[str, int]]:
@@ -319,8 +345,12 @@ class State:
         return history
 
     def _trend_weeks(self, before: str, issues: int) -> list[str]:
-        return [row[0] for row in self.db.execute(
-            "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues))]
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT issue FROM trends WHERE issue < ? ORDER BY issue DESC LIMIT ?", (before, issues)
+            )
+        ]
 
 
 NEVER = "never"  # the issue of an article the editor took out for good: no week's label sorts like it
@@ -394,8 +424,14 @@ def writer_lock(state_path: Path, command: str = "digest build") -> Iterator[str
         if not _try_lock(fd, fcntl.LOCK_EX):
             raise _busy(os.pread(fd, 4096, 0))
         left = _holder(os.pread(fd, 4096, 0))
-        stale = (f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
-                 f"which is no longer running") if left[1] else None
+        stale = (
+            (
+                f"{lock.name}: took over the lock of {left[0] or 'a digest command'} ({left[1]}), "
+                f"which is no longer running"
+            )
+            if left[1]
+            else None
+        )
         started = datetime.now().astimezone().isoformat(timespec="seconds")
         text = f"{os.getpid()} {started} {command}\n".encode()
         os.ftruncate(fd, 0)
@@ -451,8 +487,9 @@ def _try_lock(fd: int, kind: int) -> bool:
 def _busy(text: bytes) -> DigestError:
     command, holder = _holder(text)
     # Empty text: the other run took the lock a moment ago and has not written its pid yet.
-    return DigestError(f"another {command or 'digest command'} is running ({holder or 'it has just started'})",
-                       exit_code=EX_TEMPFAIL)
+    return DigestError(
+        f"another {command or 'digest command'} is running ({holder or 'it has just started'})", exit_code=EX_TEMPFAIL
+    )
 
 
 def _holder(text: bytes) -> tuple[str, str]:

@@ -1,4 +1,5 @@
 """ISO weeks: what an issue is, and which one a build makes by default."""
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ RecursionError instead of a message. A NUL (only possible escaped, `"\0"`)
 is refused too: no path, address or text can hold one. Every refusal is a
 yaml.YAMLError with a line, as a syntax error is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -35,8 +36,9 @@ class _Composer(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise RefusedYAML(None, None, f"aliases (*{event.anchor}) are not allowed, write the value out",
-                              event.start_mark)
+            raise RefusedYAML(
+                None, None, f"aliases (*{event.anchor}) are not allowed, write the value out", event.start_mark
+            )
         if self._depth >= MAX_DEPTH:
             raise RefusedYAML(None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
         self._depth += 1

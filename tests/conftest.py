@@ -1,4 +1,5 @@
 """Shared fixtures: articles built in code, and a newsletter folder on disk."""
+
 from __future__ import annotations
 
 import contextlib
@@ -37,8 +38,14 @@ def newsletter(tmp_path: Path):
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +197,8 @@ NOTES = {
 def weekly(tmp_path, newsletter):
     """A newsletter of two notes and one feed over HTTP (the server: `weekly.feed`), for 2024-W46."""
     with FeedServer(SAMPLE_FEED) as feed:
-        path = newsletter(f"""
+        path = newsletter(
+            f"""
             newsletter: {{title: Test Weekly, from: "Test Weekly <news@weekly.example.org>"}}
             sources:
               - {{name: Notes, path: notes/}}
@@ -198,7 +206,9 @@ def weekly(tmp_path, newsletter):
             fetch: {{timeout: 5}}
             trends:
               - {{name: Agents, keywords: [agent, tool use, function calling]}}
-        """, NOTES)
+        """,
+            NOTES,
+        )
         yield Weekly(path, feed)
 
 

@@ -1,4 +1,5 @@
 """A digest command holding the state's writer lock, in a process of its own."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,9 @@ def holding(state: Path, fork: bool = False, command: str = "digest build"):
 
     In another process because the lock is a POSIX record lock, which a process never conflicts with itself.
     """
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(state), "fork" if fork else "-", command],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(state), "fork" if fork else "-", command], stdout=subprocess.PIPE, text=True
+    )
     child = 0
     try:
         ready, _, _ = select.select([holder.stdout], [], [], 30)

@@ -1,4 +1,5 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that can accept, refuse, stall and drop, as real servers do."""
+
 from __future__ import annotations
 
 import socket
@@ -62,22 +63,47 @@ def free_port() -> int:
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and its key, made by openssl for this test only."""
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                    "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     return cert, key
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER \
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login.decode() == USER
         and auth_data.password.decode() == PASSWORD
+    )
     return AuthResult(success=ok, handled=False)  # handled=False: the server itself answers 535
 
 
 @contextmanager
-def smtp_server(mailbox: Mailbox, *, tls_files: tuple[Path, Path] | None = None,
-                implicit_tls: bool = False) -> Iterator[int]:
+def smtp_server(
+    mailbox: Mailbox, *, tls_files: tuple[Path, Path] | None = None, implicit_tls: bool = False
+) -> Iterator[int]:
     """Serve `mailbox` on 127.0.0.1; with `tls_files`, STARTTLS and then AUTH are required (with
     `implicit_tls`, TLS from the first byte, as on port 465, instead). Yields the port."""
     port = free_port()
@@ -89,8 +115,13 @@ def smtp_server(mailbox: Mailbox, *, tls_files: tuple[Path, Path] | None = None,
     elif tls_files:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*map(str, tls_files))
-        options = dict(tls_context=context, require_starttls=True, auth_required=True,
-                       auth_require_tls=True, authenticator=_authenticate)
+        options = dict(
+            tls_context=context,
+            require_starttls=True,
+            auth_required=True,
+            auth_require_tls=True,
+            authenticator=_authenticate,
+        )
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, ready_timeout=10, timeout=10, **options)
     controller.start()
     try:

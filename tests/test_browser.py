@@ -5,6 +5,7 @@ developer's machine without /usr/bin/chromium are they skipped. Screenshots
 go to output/screenshots/ (git-ignored, CI keeps them as artifacts), or to
 $DIGEST_SCREENSHOTS when set. Every wait has its own deadline.
 """
+
 from __future__ import annotations
 
 import os
@@ -115,8 +116,9 @@ def full_email_file(tmp_path_factory) -> Path:
     """An issue with every part in it: trends of every momentum, the cut-to-fit note, the reading list, the footer."""
     from dataclasses import replace
 
-    trends = tuple(replace(t, momentum=m)
-                   for t, m in zip(TRENDS + TRENDS[:1], ("rising", "new", "steady", "fading"), strict=True))
+    trends = tuple(
+        replace(t, momentum=m) for t, m in zip(TRENDS + TRENDS[:1], ("rising", "new", "steady", "fading"), strict=True)
+    )
     path = tmp_path_factory.mktemp("full") / "digest.html"
     digest = make_digest(trends=trends)
     # A budget it overflows, so the "read the full issue online" note is on the page too.
@@ -133,6 +135,7 @@ def test_every_text_is_visible_and_readable_in_light_and_dark(browser, full_emai
     page.set_default_timeout(DEADLINE_MS)
     remote: list[str] = []
     try:
+
         def offline(route):
             if route.request.url.startswith("file:"):
                 route.continue_()
@@ -150,8 +153,11 @@ def test_every_text_is_visible_and_readable_in_light_and_dark(browser, full_emai
         fallback = [18, 18, 18, 1] if scheme == "dark" else [255, 255, 255, 1]
         texts = page.evaluate(CONTRAST_JS, fallback)
         assert len(texts) > 40
-        unseen = [t["text"] for t in texts if not t["visible"] or t["width"] <= 0 or t["height"] <= 0
-                  or t["left"] < -0.5 or t["right"] > width + 0.5]
+        unseen = [
+            t["text"]
+            for t in texts
+            if not t["visible"] or t["width"] <= 0 or t["height"] <= 0 or t["left"] < -0.5 or t["right"] > width + 0.5
+        ]
         assert unseen == [], f"text out of sight at {width}px ({scheme})"
         faint = [(t["text"], round(t["ratio"], 2)) for t in texts if t["ratio"] < t["needed"]]
         assert faint == [], f"below WCAG AA at {width}px ({scheme})"

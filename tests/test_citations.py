@@ -1,4 +1,5 @@
 """A bullet cites the sources that say it, and reads alone: a week of Rust tooling notes."""
+
 from __future__ import annotations
 
 from builders import make_article
@@ -6,19 +7,35 @@ from builders import make_article
 from digest.summarize import summarize_week
 
 RUST = [
-    make_article("notes", "Incremental compilation also got cheaper: the query cache is smaller on disk, about 40% "
-                          "less for a large workspace.",
-                 "cargo-deny now checks the licenses of every dependency before a release is tagged.",
-                 "The release also adds a lint for unused lifetimes.", source="Notes"),
-    make_article("blog", "Incremental compilation remains the reason large Rust workspaces rebuild in seconds, and "
-                         "teams tune it with care.",
-                 "cargo-deny flags a crate whose license changed between two versions of the lockfile.",
-                 "This makes audits much faster for everyone.", source="Blog"),
-    make_article("feed", "Incremental compilation is a topic every Rust team argues about at length on forums.",
-                 "The headline of this release is a faster borrow checker for async code.",
-                 "It ships in six weeks with the next stable toolchain.", source="Feed"),
-    make_article("weekly", "Incremental compilation also got cheaper, with a query cache that is smaller on disk: "
-                           "about 40% less for a large workspace.", source="Weekly"),
+    make_article(
+        "notes",
+        "Incremental compilation also got cheaper: the query cache is smaller on disk, about 40% "
+        "less for a large workspace.",
+        "cargo-deny now checks the licenses of every dependency before a release is tagged.",
+        "The release also adds a lint for unused lifetimes.",
+        source="Notes",
+    ),
+    make_article(
+        "blog",
+        "Incremental compilation remains the reason large Rust workspaces rebuild in seconds, and "
+        "teams tune it with care.",
+        "cargo-deny flags a crate whose license changed between two versions of the lockfile.",
+        "This makes audits much faster for everyone.",
+        source="Blog",
+    ),
+    make_article(
+        "feed",
+        "Incremental compilation is a topic every Rust team argues about at length on forums.",
+        "The headline of this release is a faster borrow checker for async code.",
+        "It ships in six weeks with the next stable toolchain.",
+        source="Feed",
+    ),
+    make_article(
+        "weekly",
+        "Incremental compilation also got cheaper, with a query cache that is smaller on disk: "
+        "about 40% less for a large workspace.",
+        source="Weekly",
+    ),
 ]
 TRENDS = [("Rust tooling", ["incremental compilation", "cargo-deny", "release"])]
 

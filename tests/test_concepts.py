@@ -1,4 +1,5 @@
 """Cluster summaries by concept coverage: what most writers say comes first, and is said once."""
+
 from __future__ import annotations
 
 from builders import make_article
@@ -7,14 +8,30 @@ from digest.summarize import summarize_cluster
 from digest.summarize.concepts import bigrams, query_terms
 
 STORM = [
-    make_article("s1", "The storm flooded the harbour district on Monday night.",
-                 "A local baker lost a delivery van to the water near the old bridge.", source="A"),
-    make_article("s2", "Rescue crews evacuated the harbour district after the storm flooded it overnight.",
-                 "The mayor opened two schools as shelters for the evacuated families.", source="B"),
-    make_article("s3", "Hundreds of families were evacuated when the storm flooded the harbour district.",
-                 "Two schools opened as shelters for the evacuated families.", source="C"),
-    make_article("s4", "Insurers expect claims from the flooded harbour district to pass ten million euros.",
-                 "A choir cancelled its concert in the town hall because of the storm.", source="D"),
+    make_article(
+        "s1",
+        "The storm flooded the harbour district on Monday night.",
+        "A local baker lost a delivery van to the water near the old bridge.",
+        source="A",
+    ),
+    make_article(
+        "s2",
+        "Rescue crews evacuated the harbour district after the storm flooded it overnight.",
+        "The mayor opened two schools as shelters for the evacuated families.",
+        source="B",
+    ),
+    make_article(
+        "s3",
+        "Hundreds of families were evacuated when the storm flooded the harbour district.",
+        "Two schools opened as shelters for the evacuated families.",
+        source="C",
+    ),
+    make_article(
+        "s4",
+        "Insurers expect claims from the flooded harbour district to pass ten million euros.",
+        "A choir cancelled its concert in the town hall because of the storm.",
+        source="D",
+    ),
 ]
 
 

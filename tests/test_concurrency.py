@@ -1,4 +1,5 @@
 """One run at a time, with real processes: a second build exits 75 at once, a dead run's lock is taken over."""
+
 from __future__ import annotations
 
 import os
@@ -18,13 +19,23 @@ HOLDER_RE = r"pid (\d+), since \d\d:\d\d:\d\d"
 
 
 def start(weekly, week: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "digest", "build", "--config", str(weekly.config), "--week", week],
-                            cwd=weekly.folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", "build", "--config", str(weekly.config), "--week", week],
+        cwd=weekly.folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run(weekly, week: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "digest", "build", "--config", str(weekly.config), "--week", week],
-                          cwd=weekly.folder, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "digest", "build", "--config", str(weekly.config), "--week", week],
+        cwd=weekly.folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def wait_for_lock(weekly, process: subprocess.Popen, seconds: float = 30.0) -> None:
@@ -77,8 +88,10 @@ def test_a_killed_build_leaves_the_issue_and_state_whole_and_its_lock_is_taken_o
     weekly.feed.release()
     after = cli("build", "--config", str(weekly.config), "--week", "2024-W46")
     assert after.exit_code == 0, after.stderr
-    assert (f"warning: .digest-state.sqlite.lock: took over the lock of digest build (pid {killed.pid}, since "
-            in after.stderr)
+    assert (
+        f"warning: .digest-state.sqlite.lock: took over the lock of digest build (pid {killed.pid}, since "
+        in after.stderr
+    )
     assert "), which is no longer running\n" in after.stderr
     assert weekly.issue()["digest.txt"] == before["digest.txt"]
 

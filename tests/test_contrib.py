@@ -1,4 +1,5 @@
 """The systemd units in contrib/: valid for systemd, and they run what the README says."""
+
 from __future__ import annotations
 
 import shutil
@@ -29,7 +30,12 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
     service = service.replace("/srv/newsletter/.venv/bin/digest", str(digest)).replace("/srv/newsletter", str(tmp_path))
     (tmp_path / "digest.service").write_text(service)
     shutil.copy(UNITS / "digest.timer", tmp_path / "digest.timer")
-    result = subprocess.run([analyze, "verify", "--man=no", "digest.service", "digest.timer"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", "digest.service", "digest.timer"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

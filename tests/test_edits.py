@@ -1,4 +1,5 @@
 """The editor's edits file: stable keys, every kind of edit, and stale edits as warnings."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,12 @@ def test_two_trends_of_one_name_get_two_keys():
 
 
 def test_pin_rename_move_and_drop_trends():
-    edits = Edits(trends={"multimodality": TrendEdit(pin=True, name="Seeing and hearing"),
-                          "agents-tool-use": TrendEdit(drop=True)})
+    edits = Edits(
+        trends={
+            "multimodality": TrendEdit(pin=True, name="Seeing and hearing"),
+            "agents-tool-use": TrendEdit(drop=True),
+        }
+    )
     digest, warnings = apply_edits(make_digest(), edits)
     assert [t.name for t in digest.trends] == ["Seeing and hearing", "Small and efficient models"]
     assert digest.trends[0].edited == ("renamed", "pinned")
@@ -55,15 +60,19 @@ def test_pin_rename_move_and_drop_trends():
 
 def test_swapping_two_trends_by_their_places():
     edits = Edits(trends={"small-efficient-models": TrendEdit(move=1), "agents-tool-use": TrendEdit(move=2)})
-    assert keys(apply_edits(make_digest(), edits)[0]) == ["small-efficient-models", "agents-tool-use",
-                                                          "multimodality"]
+    assert keys(apply_edits(make_digest(), edits)[0]) == ["small-efficient-models", "agents-tool-use", "multimodality"]
 
 
 def test_drop_rewrite_and_move_bullets():
     draft = keyed(make_digest())
     first, second = draft.trends[2].bullets[:2]
-    edits = Edits(bullets={first.key: BulletEdit(text="Receipts, read by models."),
-                           second.key: BulletEdit(move=3), draft.trends[0].bullets[1].key: BulletEdit(drop=True)})
+    edits = Edits(
+        bullets={
+            first.key: BulletEdit(text="Receipts, read by models."),
+            second.key: BulletEdit(move=3),
+            draft.trends[0].bullets[1].key: BulletEdit(drop=True),
+        }
+    )
     digest, _ = apply_edits(make_digest(), edits)
     assert len(digest.trends[0].bullets) == 1
     texts = [b.text for b in digest.trends[2].bullets]
@@ -99,8 +108,11 @@ def test_a_trend_edit_follows_a_story_whose_name_gained_a_word():
 
 
 def test_an_edit_whose_target_is_gone_is_one_warning():
-    edits = Edits(trends={"gone-trend": TrendEdit(pin=True)}, bullets={"deadbeef": BulletEdit(drop=True)},
-                  drop_articles=("https://example.org/never",))
+    edits = Edits(
+        trends={"gone-trend": TrendEdit(pin=True)},
+        bullets={"deadbeef": BulletEdit(drop=True)},
+        drop_articles=("https://example.org/never",),
+    )
     digest, warnings = apply_edits(make_digest(), edits, "edits/2024-W17.yaml")
     assert keys(digest) == keys(keyed(make_digest()))
     assert sorted(warnings) == [
@@ -111,8 +123,12 @@ def test_an_edit_whose_target_is_gone_is_one_warning():
 
 
 def test_a_saved_file_reads_back_the_same(tmp_path):
-    edits = Edits(note="Short week.", trends={"a": TrendEdit(pin=True, move=2)}, bullets={"b": BulletEdit(text="x")},
-                  drop_articles=("https://example.org/a",))
+    edits = Edits(
+        note="Short week.",
+        trends={"a": TrendEdit(pin=True, move=2)},
+        bullets={"b": BulletEdit(text="x")},
+        drop_articles=("https://example.org/a",),
+    )
     path = tmp_path / "edits" / "2024-W17.yaml"
     save_edits(path, edits)
     assert load_edits(path) == edits
@@ -132,7 +148,8 @@ def test_a_bad_edits_file_says_where(tmp_path):
         load_edits(path)
     assert [line.split(": ", 1)[1] for line in caught.value.lines] == [
         "trends.x.move: expected a place, 1 or more, got 0",
-        "trends.x.colour: unknown edit (one of drop, pin, name, move)"]
+        "trends.x.colour: unknown edit (one of drop, pin, name, move)",
+    ]
     path.write_text("trends: {x: [\n")
     with pytest.raises(EditsError, match=r"2024-W17.yaml:2: "):
         load_edits(path)
@@ -146,9 +163,11 @@ def test_a_build_applies_the_edits_and_digest_json_says_so(sample_folder):
     tmp_path = sample_folder
     (tmp_path / "edits").mkdir()
     (tmp_path / "edits" / "2024-W46.yaml").write_text(
-        "note: A word from the editor.\ntrends:\n  multimodal-models: {pin: true}\n  no-such: {drop: true}\n")
-    result = CliRunner().invoke(main, ["build", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46",
-                                       "--explain"])
+        "note: A word from the editor.\ntrends:\n  multimodal-models: {pin: true}\n  no-such: {drop: true}\n"
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(tmp_path / "sources.yaml"), "--week", "2024-W46", "--explain"]
+    )
     assert result.exit_code == 0, result.output
     model = json.loads((tmp_path / "output" / "2024-W46" / "digest.json").read_text())
     assert model["trends"][0]["key"] == "multimodal-models" and model["trends"][0]["edited"] == ["pinned"]
@@ -177,12 +196,32 @@ def test_a_bad_edits_file_stops_the_build_and_check_names_it(sample_folder):
     assert checked.exit_code == 2 and "trends.multimodal.pin: expected true or false" in checked.stderr
 
 
-@pytest.mark.parametrize("text", [
-    "", "[]", "42", "note: [1]", "trends: [a]", "trends: {x: 3}", "trends: {x: {move: true}}", "trends: {x: null}",
-    "bullets: {b: {text: 7}}", "articles: [1]", "articles: {drop: a}", "articles: {add: [{url: x}]}",
-    "articles: {add: [{title: t, extra: 1}]}", "articles: {add: {title: t}}", "trends: {1: {pin: true}}",
-    "note: !!binary aGk=", "{a: b}", "trends:\n  - pin", "\t", "---\n...\n", "? [a]\n: b",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[]",
+        "42",
+        "note: [1]",
+        "trends: [a]",
+        "trends: {x: 3}",
+        "trends: {x: {move: true}}",
+        "trends: {x: null}",
+        "bullets: {b: {text: 7}}",
+        "articles: [1]",
+        "articles: {drop: a}",
+        "articles: {add: [{url: x}]}",
+        "articles: {add: [{title: t, extra: 1}]}",
+        "articles: {add: {title: t}}",
+        "trends: {1: {pin: true}}",
+        "note: !!binary aGk=",
+        "{a: b}",
+        "trends:\n  - pin",
+        "\t",
+        "---\n...\n",
+        "? [a]\n: b",
+    ],
+)
 def test_odd_edits_files_are_errors_or_edits_never_crashes(tmp_path, text):
     path = tmp_path / "2024-W17.yaml"
     path.write_text(text)
@@ -202,7 +241,8 @@ def test_an_article_the_editor_added_does_not_make_a_rebuild_look_thinner(sample
     config = str(sample_folder / "sources.yaml")
     (sample_folder / "edits").mkdir()
     (sample_folder / "edits" / "2024-W46.yaml").write_text(
-        "articles:\n  add: [{title: Worth reading, url: 'https://example.org/good', source: Editor}]\n")
+        "articles:\n  add: [{title: Worth reading, url: 'https://example.org/good', source: Editor}]\n"
+    )
     runner = CliRunner()
     first = runner.invoke(main, ["build", "--config", config, "--week", "2024-W46"])
     assert first.exit_code == 0, first.output

@@ -1,4 +1,5 @@
 """Faults leave the last good state: the previous issue byte-identical, the state whole, one error line."""
+
 from __future__ import annotations
 
 import errno
@@ -44,8 +45,9 @@ def test_a_full_disk_keeps_the_previous_issue_and_the_note_for_the_next_run(week
     monkeypatch.setattr(digest.render.output, "_write", filling_up)
     result = build(cli, weekly)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {weekly.folder / 'output' / '2024-W46'}: cannot write the issue "
-                             f"(No space left on device)\n")
+    assert result.stderr == (
+        f"error: {weekly.folder / 'output' / '2024-W46'}: cannot write the issue (No space left on device)\n"
+    )
     assert_nothing_changed(weekly, before)
     monkeypatch.undo()
     again = build(cli, weekly)
@@ -59,8 +61,10 @@ def test_a_read_only_output_folder_is_one_line_and_changes_nothing(weekly, cli, 
     (weekly.folder / "notes" / "late.md").write_text(NOTE)
     output = weekly.folder / "output"
     if os.geteuid() == 0:  # root writes through permissions: have the file system refuse, as a read-only mount does
+
         def refuse(*args, **kwargs):
             raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
         monkeypatch.setattr(digest.render.output.tempfile, "mkdtemp", refuse)
     else:
         output.chmod(0o555)
@@ -90,8 +94,9 @@ def test_a_state_file_another_program_holds_is_one_line_and_the_next_run_complet
         other.rollback()
         other.close()
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {weekly.state}: cannot write the state file "
-                             f"(database is locked: another program holds it)\n")
+    assert result.stderr == (
+        f"error: {weekly.state}: cannot write the state file (database is locked: another program holds it)\n"
+    )
     assert_nothing_changed(weekly, before)
     again = build(cli, weekly)
     assert again.exit_code == 0, again.stderr

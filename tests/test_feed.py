@@ -1,4 +1,5 @@
 """Feed files: RSS, Atom and JSON Feed into articles; broken feeds keep what they can."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -35,7 +36,11 @@ def test_atom_with_relative_links_html_titles_and_no_date():
     assert agents.url == "https://atom.example.org/posts/agents?id=7"
     assert agents.published == datetime(2024, 4, 24, 8, 0, tzinfo=timezone.utc)
     assert [(b.kind, b.text) for b in agents.blocks] == [
-        ("heading", "Tools"), ("paragraph", "Agents call tools."), ("item", "Search"), ("item", "Code")]
+        ("heading", "Tools"),
+        ("paragraph", "Agents call tools."),
+        ("item", "Search"),
+        ("item", "Code"),
+    ]
     assert undated.published is None
 
 
@@ -71,9 +76,11 @@ def test_canonical_urls():
 def test_mojibake_is_repaired_where_the_bytes_allow_it(tmp_path):
     garbled = "Caf\u00c3\u00a9 owners say it\u00e2\u20ac\u2122s the best week for small models."
     path = tmp_path / "feed.xml"
-    path.write_text(f"<rss version='2.0'><channel><title>T</title><item><title>Caf\u00c3\u00a9 news</title>"
-                    f"<link>https://example.org/a</link><description>{garbled}</description></item></channel></rss>",
-                    encoding="utf-8")
+    path.write_text(
+        f"<rss version='2.0'><channel><title>T</title><item><title>Caf\u00c3\u00a9 news</title>"
+        f"<link>https://example.org/a</link><description>{garbled}</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     article = read_feed_file("T", path).articles[0]
     assert article.title == "Caf\u00e9 news"
     assert article.text == "Caf\u00e9 owners say it\u2019s the best week for small models."

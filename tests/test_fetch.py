@@ -1,4 +1,5 @@
 """Fetching feeds from a real HTTP server on 127.0.0.1, misbehaving in every way feeds do."""
+
 from __future__ import annotations
 
 import gzip
@@ -22,10 +23,12 @@ HITS: dict[str, int] = {}
 
 def rss(title: str, link: str, charset: str | None = None) -> bytes:
     declaration = f' encoding="{charset}"' if charset else ""
-    text = (f'<?xml version="1.0"{declaration}?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://example.org/</link><item><title>{title} entry</title><link>{link}</link>"
-            "<description>Café au lait, and a story about agents.</description>"
-            "<pubDate>Tue, 23 Apr 2024 10:00:00 GMT</pubDate></item></channel></rss>")
+    text = (
+        f'<?xml version="1.0"{declaration}?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.org/</link><item><title>{title} entry</title><link>{link}</link>"
+        "<description>Café au lait, and a story about agents.</description>"
+        "<pubDate>Tue, 23 Apr 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
     return text.encode(charset or "utf-8")
 
 
@@ -90,7 +93,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.send(200, SAMPLE, xml)
         elif path == "/latin1.xml":  # the charset only in the HTTP header
-            body = rss("Latin", "https://example.org/latin").replace(b"<?xml version=\"1.0\"?>", b"")
+            body = rss("Latin", "https://example.org/latin").replace(b'<?xml version="1.0"?>', b"")
             self.send(200, body.decode("utf-8").encode("iso-8859-1"), {"Content-Type": "text/xml; charset=iso-8859-1"})
         elif path == "/page.html":
             self.send(200, (FEEDS / "not-a-feed.html").read_bytes(), {"Content-Type": "text/html"})
@@ -99,8 +102,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/feed.json":
             self.send(200, (FEEDS / "feed.json").read_bytes(), {"Content-Type": "application/feed+json"})
         elif path == "/article.html":
-            self.send(200, (Path(__file__).parent / "fixtures" / "local" / "saved_page.html").read_bytes(),
-                      {"Content-Type": "text/html; charset=utf-8"})
+            self.send(
+                200,
+                (Path(__file__).parent / "fixtures" / "local" / "saved_page.html").read_bytes(),
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
         elif path == "/empty.xml":
             self.send(200, b"", xml)
         elif path == "/sub/relative.xml":  # well formed, so the fast parser reads it
@@ -177,10 +183,15 @@ def test_refused_connection(server):
 
 def test_conditional_get_with_etag_and_last_modified(server):
     first = fetch(server, "/etag.xml", "/modified.xml")
-    again = fetch(server, "/etag.xml", "/modified.xml", validators={
-        server + "/etag.xml": Validators(etag=first["/etag.xml"].headers["etag"]),
-        server + "/modified.xml": Validators(last_modified=first["/modified.xml"].headers["last-modified"]),
-    })
+    again = fetch(
+        server,
+        "/etag.xml",
+        "/modified.xml",
+        validators={
+            server + "/etag.xml": Validators(etag=first["/etag.xml"].headers["etag"]),
+            server + "/modified.xml": Validators(last_modified=first["/modified.xml"].headers["last-modified"]),
+        },
+    )
     assert again["/etag.xml"].status == "not-modified"
     assert again["/modified.xml"].status == "not-modified"
 
@@ -198,8 +209,11 @@ def write_config(tmp_path: Path, server: str, *paths: str) -> Path:
 
 
 def test_collect_reports_each_feed_and_reuses_stored_articles_on_304(server, tmp_path):
-    config = load_config(write_config(tmp_path, server, "/etag.xml", "/latin1.xml", "/page.html",
-                                      "/truncated.xml", "/feed.json", "/gone.xml"))
+    config = load_config(
+        write_config(
+            tmp_path, server, "/etag.xml", "/latin1.xml", "/page.html", "/truncated.xml", "/feed.json", "/gone.xml"
+        )
+    )
     with State(tmp_path / "state.sqlite") as state:
         first = read_sources(config.sources, config.root, state, FAST)
         stats = {s.location.removeprefix(server): s for s in first.stats}

@@ -7,6 +7,7 @@ one 4 KB entity 10,000 times, control characters in a note, a file name
 that is not UTF-8. The fixtures are in tests/fixtures/hostile/, each with
 its expectation written at its top.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,10 @@ sources:
 """
 NOTES = {
     "agents.md": "---\ntitle: Agents that call tools\ndate: 2024-11-12\n---\n\n"
-                 "Coding agents call the test runner and the linter through function calling, and read each result "
-                 "before the next step.\n",
+    "Coding agents call the test runner and the linter through function calling, and read each result "
+    "before the next step.\n",
     "small.md": "---\ntitle: Small models on laptops\ndate: 2024-11-13\n---\n\n"
-                "A 4-bit quantized 8B model runs on a laptop with 16 GB of RAM at reading speed.\n",
+    "A 4-bit quantized 8B model runs on a laptop with 16 GB of RAM at reading speed.\n",
 }
 
 
@@ -50,8 +51,15 @@ def _limit() -> None:
 
 def build(folder: Path) -> subprocess.CompletedProcess[str]:
     """`digest build` of the folder's sources.yaml in a child with a deadline and a memory limit."""
-    return subprocess.run([sys.executable, "-m", "digest", "build", "--week", WEEK], cwd=folder, text=True,
-                          capture_output=True, timeout=SECONDS, preexec_fn=_limit, errors="backslashreplace")
+    return subprocess.run(
+        [sys.executable, "-m", "digest", "build", "--week", WEEK],
+        cwd=folder,
+        text=True,
+        capture_output=True,
+        timeout=SECONDS,
+        preexec_fn=_limit,
+        errors="backslashreplace",
+    )
 
 
 @pytest.fixture
@@ -74,7 +82,8 @@ def test_an_alias_bomb_in_the_config_is_one_error_line_at_once(folder: Path):
     result = build(folder)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "error: sources.yaml:7: bad YAML: aliases (*a) are not allowed, write the value out"]
+        "error: sources.yaml:7: bad YAML: aliases (*a) are not allowed, write the value out"
+    ]
 
 
 def test_an_alias_bomb_in_front_matter_costs_a_warning_not_the_note(folder: Path):
@@ -83,7 +92,8 @@ def test_an_alias_bomb_in_front_matter_costs_a_warning_not_the_note(folder: Path
     assert result.returncode == 0, result.stderr
     assert warnings(result) == [
         "warning: Notes: notes/alias_bomb_front_matter.md: front matter not read as YAML "
-        "(line 5: aliases (*a) are not allowed, write the value out), its lines read one by one"]
+        "(line 5: aliases (*a) are not allowed, write the value out), its lines read one by one"
+    ]
     note = next(a for a in issue(folder)["articles"] if a["path"] == "notes/alias_bomb_front_matter.md")
     assert note["title"] == "Laughing at the parser"
     assert note["published"].startswith("2024-11-13")
@@ -93,11 +103,13 @@ def test_a_feed_referencing_one_entity_ten_thousand_times_is_read_without_expand
     (folder / "feeds").mkdir()
     shutil.copy(FIXTURES / "quadratic_entities.xml", folder / "feeds")
     (folder / "sources.yaml").write_text(
-        CONFIG + "  - {name: Entity Feed, feed: feeds/quadratic_entities.xml, fulltext: never}\n")
+        CONFIG + "  - {name: Entity Feed, feed: feeds/quadratic_entities.xml, fulltext: never}\n"
+    )
     result = build(folder)
     assert result.returncode == 0, result.stderr
-    assert warnings(result) == ["warning: Entity Feed: the feed declares XML entities: 10000 reference(s) to them "
-                                "dropped, not expanded"]
+    assert warnings(result) == [
+        "warning: Entity Feed: the feed declares XML entities: 10000 reference(s) to them dropped, not expanded"
+    ]
     titles = {a["title"] for a in issue(folder)["articles"]}
     assert {"Entities everywhere", "A normal entry"} <= titles
 
@@ -115,8 +127,10 @@ def test_control_characters_in_a_note_never_reach_the_email(folder: Path):
 
 def test_a_file_name_that_is_not_utf8_is_shown_and_stored_escaped(folder: Path):
     name = os.fsdecode(b"caf\xe9.md")
-    (folder / "notes" / name).write_text("---\ntitle: Notes from the cafe\ndate: 2024-11-14\n---\n\n"
-                                         "Over coffee we compared agents that plan before they call tools.\n")
+    (folder / "notes" / name).write_text(
+        "---\ntitle: Notes from the cafe\ndate: 2024-11-14\n---\n\n"
+        "Over coffee we compared agents that plan before they call tools.\n"
+    )
     (folder / "notes" / os.fsdecode(b"empty-\xff.md")).write_text("")
     result = build(folder)
     assert result.returncode == 0, result.stderr
@@ -131,6 +145,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_and_stored_escaped(folder: Path):
 
 # --- The same, one level down ------------------------------------------------
 
+
 def test_aliases_in_the_config_are_refused_with_their_line(tmp_path: Path):
     path = tmp_path / "sources.yaml"
     path.write_text("base: &base {name: Notes, path: notes/}\nsources:\n  - *base\nnewsletter: {title: T}\n")
@@ -144,15 +159,18 @@ def test_a_control_character_in_the_config_is_one_line_with_its_place(tmp_path: 
     path.write_text("newsletter: {title: T}\nsources: [{name: N\x01, path: notes/}]\n")
     with pytest.raises(ConfigError) as error:
         load_config(path)
-    assert error.value.lines == ["sources.yaml:2: bad YAML: character #x0001 is not allowed in YAML "
-                                 "(special characters are not allowed)"]
+    assert error.value.lines == [
+        "sources.yaml:2: bad YAML: character #x0001 is not allowed in YAML (special characters are not allowed)"
+    ]
 
 
 def test_short_plain_entities_are_still_put_in_place():
-    feed = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY co "Lab Co">'
-            b'<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n<rss version="2.0"><channel><title>F</title>'
-            b"<item><title>Made by &co;</title><link>https://e.example.org/1</link>"
-            b"<description>One&nbsp;two &ext;and &amp; three.</description></item></channel></rss>")
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY nbsp "&#160;"><!ENTITY co "Lab Co">'
+        b'<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n<rss version="2.0"><channel><title>F</title>'
+        b"<item><title>Made by &co;</title><link>https://e.example.org/1</link>"
+        b"<description>One&nbsp;two &ext;and &amp; three.</description></item></channel></rss>"
+    )
     read = parse_feed("F", feed, base_url=None)
     assert [a.title for a in read.articles] == ["Made by Lab Co"]
     assert read.articles[0].text == "One two and & three."  # the no-break space, as normalize() writes it
@@ -160,9 +178,11 @@ def test_short_plain_entities_are_still_put_in_place():
 
 
 def test_a_utf16_feed_is_defused_as_well():
-    text = ('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [<!ENTITY big "' + "x" * 500 + '">]>'
-            '<rss version="2.0"><channel><title>F</title><item><title>T</title><link>https://e.example.org/1</link>'
-            "<description>" + "&big;" * 2000 + " the rest</description></item></channel></rss>")
+    text = (
+        '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [<!ENTITY big "' + "x" * 500 + '">]>'
+        '<rss version="2.0"><channel><title>F</title><item><title>T</title><link>https://e.example.org/1</link>'
+        "<description>" + "&big;" * 2000 + " the rest</description></item></channel></rss>"
+    )
     data, warning = defuse(text.encode("utf-16"))
     assert b"x" * 500 not in data.decode("utf-16").encode() and warning
     read = parse_feed("F", text.encode("utf-16"), base_url=None)
@@ -170,33 +190,53 @@ def test_a_utf16_feed_is_defused_as_well():
 
 
 def test_character_references_no_email_can_carry_are_dropped_from_feeds():
-    feed = (b'<rss version="2.0"><channel><title>F</title><item><title>A&#1;B</title>'
-            b"<link>https://e.example.org/1</link><description>lone &#xD800; surrogate, &#150; dash</description>"
-            b"</item></channel></rss>")
+    feed = (
+        b'<rss version="2.0"><channel><title>F</title><item><title>A&#1;B</title>'
+        b"<link>https://e.example.org/1</link><description>lone &#xD800; surrogate, &#150; dash</description>"
+        b"</item></channel></rss>"
+    )
     read = parse_feed("F", feed, base_url=None)
     assert [(a.title, a.text) for a in read.articles] == [("AB", "lone surrogate, \u2013 dash")]
 
 
 def test_json_feeds_with_fields_of_the_wrong_type_keep_what_is_right():
-    items = [{"id": 1, "url": "https://e.example.org/1", "title": ["not", "a title"], "content_text": "Body \x01 text.",
-              "author": "not a dict", "authors": "nor a list", "tags": None, "date_published": 20241112},
-             {"id": "2", "url": 7, "title": "Second", "content_html": "<p>Has &#1; a control reference.</p>"}]
+    items = [
+        {
+            "id": 1,
+            "url": "https://e.example.org/1",
+            "title": ["not", "a title"],
+            "content_text": "Body \x01 text.",
+            "author": "not a dict",
+            "authors": "nor a list",
+            "tags": None,
+            "date_published": 20241112,
+        },
+        {"id": "2", "url": 7, "title": "Second", "content_html": "<p>Has &#1; a control reference.</p>"},
+    ]
     read = parse_feed("F", json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode(), None)
-    assert [(a.title, a.text) for a in read.articles] == [("Body text.", "Body text."),
-                                                          ("Second", "Has a control reference.")]
+    assert [(a.title, a.text) for a in read.articles] == [
+        ("Body text.", "Body text."),
+        ("Second", "Has a control reference."),
+    ]
 
 
 def test_every_text_a_reader_hands_on_is_cleaned(tmp_path: Path):
-    (tmp_path / "note.md").write_text("---\ntitle: \"Bell\\a and\\x1b escape\"\ntags: [\"a\\x01\"]\n---\n\n"
-                                      "Text\x0bwith\x0cbreaks and \x7f a lone\ufffe non-character.\n")
+    (tmp_path / "note.md").write_text(
+        '---\ntitle: "Bell\\a and\\x1b escape"\ntags: ["a\\x01"]\n---\n\n'
+        "Text\x0bwith\x0cbreaks and \x7f a lone\ufffe non-character.\n"
+    )
     [article], warnings = read_local("Notes", str(tmp_path), tmp_path)
     assert warnings == []
-    assert (article.title, article.text, article.tags) == ("Bell and escape", "Text with breaks and a lone "
-                                                                              "non-character.", ("a",))
+    assert (article.title, article.text, article.tags) == (
+        "Bell and escape",
+        "Text with breaks and a lone non-character.",
+        ("a",),
+    )
     assert clean_article(article) is article  # already clean: nothing copied
 
 
 # --- One bad article never costs the issue -----------------------------------
+
 
 def test_an_article_that_makes_the_render_fail_is_left_out_with_a_warning(folder: Path, monkeypatch):
     from digest.collect import local
@@ -207,7 +247,8 @@ def test_an_article_that_makes_the_render_fail_is_left_out_with_a_warning(folder
     shutil.copy(FIXTURES / "control_chars.md", folder / "notes")
     result = run_build(load_config(folder / "sources.yaml"), week=Week.parse(WEEK))
     assert [w.split(" (")[0] for w in result.warnings] == [
-        "notes/control_chars.md: left out of the issue, it makes the build fail"]
+        "notes/control_chars.md: left out of the issue, it makes the build fail"
+    ]
     assert "MJML does not compile" in result.warnings[0]
     assert {a.title for a in result.digest.articles} == {"Agents that call tools", "Small models on laptops"}
     assert (folder / "output" / WEEK / "digest.html").exists()

@@ -1,4 +1,5 @@
 """The dependencies the design promises: stages never read the config; the pipeline knows their faces alone."""
+
 from __future__ import annotations
 
 import ast
@@ -16,10 +17,11 @@ def package_imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = list(here[:len(here) - (node.level - 1)])
+            base = list(here[: len(here) - (node.level - 1)])
             module = [*base, *node.module.split(".")] if node.module else base
             found.add(".".join(module)) if node.module else found.update(
-                ".".join([*module, alias.name]) for alias in node.names)
+                ".".join([*module, alias.name]) for alias in node.names
+            )
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("digest."):
             found.add(node.module.removeprefix("digest."))
     return found

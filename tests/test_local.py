@@ -4,6 +4,7 @@ Each `tests/fixtures/local/NAME.*` file has `NAME.expect.json`: the title,
 author, date and tags the reader must find, the headings and list items it
 must keep, text it must contain and text it must drop.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,10 +43,16 @@ def test_fixture(path: Path):
 TEXT = "Caf\u00e9 owners \u201clove\u201d small models.\n\nThey run on a laptop."
 
 
-@pytest.mark.parametrize("encoding, prefix", [
-    ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
-    ("cp1252", b""),
-])
+@pytest.mark.parametrize(
+    "encoding, prefix",
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("cp1252", b""),
+    ],
+)
 def test_encodings(tmp_path, encoding, prefix):
     path = tmp_path / "note.txt"
     path.write_bytes(prefix + TEXT.encode(encoding))
@@ -54,18 +61,25 @@ def test_encodings(tmp_path, encoding, prefix):
 
 
 def test_saved_page_in_its_declared_charset(tmp_path):
-    html = ('<html><head><meta charset="windows-1252"><title>T</title></head>'
-            '<body><article><h1>Na\u00efve Bayes</h1><p>It\u2019s back.</p></article></body></html>')
+    html = (
+        '<html><head><meta charset="windows-1252"><title>T</title></head>'
+        "<body><article><h1>Na\u00efve Bayes</h1><p>It\u2019s back.</p></article></body></html>"
+    )
     path = tmp_path / "page.html"
     path.write_bytes(html.encode("cp1252"))
     doc = read_file(path)
     assert doc.title == "Na\u00efve Bayes" and doc.blocks[0].text == "It\u2019s back."
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "empty file"), (b"   \n\n", "empty file"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
-    (b"---\ntitle: Only metadata\n---\n", "no text"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty file"),
+        (b"   \n\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
+        (b"---\ntitle: Only metadata\n---\n", "no text"),
+    ],
+)
 def test_unreadable_files_say_why(tmp_path, content, reason):
     path = tmp_path / "bad.md"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """`digest build` end to end, on the sample newsletter and on small folders."""
+
 from __future__ import annotations
 
 import email
@@ -10,7 +11,6 @@ from pathlib import Path
 
 GOLDEN = Path(__file__).parent / "golden" / "sample-2024-W46"
 WEEK = "2024-W46"
-
 
 
 def test_sample_issue_matches_golden_files(sample, cli):
@@ -32,7 +32,10 @@ def test_sample_issue_is_a_full_issue(sample, cli):
     model = json.loads((sample / "output" / WEEK / "digest.json").read_text())
     assert len(model["trends"]) >= 5
     assert {t["name"] for t in model["trends"]} >= {
-        "Agents and tool use", "Small and efficient models", "Preference optimization and alignment"}
+        "Agents and tool use",
+        "Small and efficient models",
+        "Preference optimization and alignment",
+    }
     for trend in model["trends"]:
         assert 1 <= len(trend["bullets"]) <= 5
         for bullet in trend["bullets"]:
@@ -40,10 +43,17 @@ def test_sample_issue_is_a_full_issue(sample, cli):
     # Only passages that state the same claim merge: the sample has several, none said by three sources alike.
     assert any(len(b["sources"]) >= 2 for t in model["trends"] for b in t["bullets"])
     stats = {s["name"]: s for s in model["stats"]["sources"]}
-    assert stats["Lab Notes"] == {"name": "Lab Notes", "feed": "sample/feeds/lab-notes.xml", "status": "ok",
-                                  "entries": 8, "used": 6, "error": None}
-    message = email.message_from_bytes((sample / "output" / WEEK / "digest.eml").read_bytes(),
-                                       policy=email.policy.default)
+    assert stats["Lab Notes"] == {
+        "name": "Lab Notes",
+        "feed": "sample/feeds/lab-notes.xml",
+        "status": "ok",
+        "entries": 8,
+        "used": 6,
+        "error": None,
+    }
+    message = email.message_from_bytes(
+        (sample / "output" / WEEK / "digest.eml").read_bytes(), policy=email.policy.default
+    )
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert result.stderr == ""  # not a terminal: nothing but warnings and errors
 
@@ -66,7 +76,8 @@ def test_a_new_note_goes_into_the_next_issue_only(sample, cli):
     config = str(sample / "sources.yaml")
     cli("build", "--config", config, "--week", WEEK)
     (sample / "sample" / "notes" / "late.md").write_text(
-        "# Late news\n\nAgents that use tools now book trips on their own. Tool use keeps improving for agents.\n")
+        "# Late news\n\nAgents that use tools now book trips on their own. Tool use keeps improving for agents.\n"
+    )
     result = cli("build", "--config", config, "--week", "2024-W47")
     assert result.exit_code == 0, result.stderr
     model = json.loads((sample / "output" / "2024-W47" / "digest.json").read_text())
@@ -113,8 +124,9 @@ def test_init_ignores_what_builds_write_and_keeps_an_existing_gitignore(tmp_path
     assert cli("init", str(fresh)).exit_code == 0
     assert cli("init", str(existing)).exit_code == 0
     assert (fresh / ".gitignore").read_text().splitlines()[1:] == ["output/", ".digest-state.sqlite*"]
-    assert (existing / ".gitignore").read_text() == ("*.pyc\noutput/\n# Built by digest: issues and the state file\n"
-                                                     ".digest-state.sqlite*\n")
+    assert (existing / ".gitignore").read_text() == (
+        "*.pyc\noutput/\n# Built by digest: issues and the state file\n.digest-state.sqlite*\n"
+    )
 
 
 def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample, cli):
@@ -122,8 +134,9 @@ def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample, c
 
     config = str(sample / "sources.yaml")
     assert cli("build", "--config", config, "--week", WEEK).exit_code == 0
-    (sample / "sample" / "notes" / "later.md").write_text("# Agents book trips\n\nAgents that use tools now book "
-                                                          "trips on their own, end to end, in a test web shop.\n")
+    (sample / "sample" / "notes" / "later.md").write_text(
+        "# Agents book trips\n\nAgents that use tools now book trips on their own, end to end, in a test web shop.\n"
+    )
     assert cli("build", "--config", config, "--week", "2024-W48").exit_code == 0
     output = sample / "output"
     page = (output / "index.html").read_text()
@@ -131,7 +144,8 @@ def test_the_archive_lists_every_issue_newest_first_and_its_feed_reads(sample, c
     feed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not feed.bozo and [e.link for e in feed.entries] == [
         "https://llm-trends.example.org/issues/2024-W48/digest.html",
-        "https://llm-trends.example.org/issues/2024-W46/digest.html"]
+        "https://llm-trends.example.org/issues/2024-W46/digest.html",
+    ]
     before = (output / "feed.xml").read_bytes(), page
     assert cli("build", "--config", config, "--week", WEEK).exit_code == 0  # a rebuild says the same
     assert ((output / "feed.xml").read_bytes(), (output / "index.html").read_text()) == before
@@ -146,8 +160,13 @@ def test_an_issue_cut_to_fit_an_inbox_keeps_its_whole_self_as_web_html(tmp_path)
     digest = make_digest()
     rendered = render_issue(digest, budget=len(render_issue(digest).html.encode()) - 4000)
     folder = write(digest, rendered, tmp_path / "output")
-    assert sorted(p.name for p in folder.iterdir()) == ["digest.eml", "digest.html", "digest.json", "digest.txt",
-                                                         "web.html"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "digest.eml",
+        "digest.html",
+        "digest.json",
+        "digest.txt",
+        "web.html",
+    ]
     assert (folder / "web.html").read_text(encoding="utf-8") == rendered.web
     assert len((folder / "digest.html").read_bytes()) < len((folder / "web.html").read_bytes())
 
@@ -174,16 +193,21 @@ def test_what_happened_to_earlier_runs_stays_out_of_the_issue(sample, cli):
 
 
 def test_a_build_with_no_address_to_unsubscribe_at_warns_and_links_nowhere(newsletter, cli):
-    path = newsletter("""
+    path = newsletter(
+        """
         newsletter: {title: T, url: "https://t.example/issues"}
         sources:
           - {name: Notes, path: notes/}
-    """, {"a.md": "# Agents\n\nAgents call tools before they edit code.\n"})
+    """,
+        {"a.md": "# Agents\n\nAgents call tools before they edit code.\n"},
+    )
     result = cli("build", "--config", str(path), "--week", WEEK)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ("warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: "
-                             "the email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
-                             "tool's merge tag) or from\n")
+    assert result.stderr == (
+        "warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: "
+        "the email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
+        "tool's merge tag) or from\n"
+    )
     folder = path.parent / "output" / WEEK
     html, text, eml = ((folder / name).read_text() for name in ("digest.html", "digest.txt", "digest.eml"))
     assert "localhost?subject" not in html + text + eml and "Unsubscribe" not in text

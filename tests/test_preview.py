@@ -1,4 +1,5 @@
 """`digest preview`: a real server on 127.0.0.1, its rebuilds, its safety, and how it stops."""
+
 from __future__ import annotations
 
 import http.client
@@ -155,12 +156,26 @@ def test_a_broken_template_shows_file_and_line_over_the_last_good_render(preview
 
 
 TRAVERSALS = [
-    "/../sources.yaml", "/draft/../sources.yaml", "/draft/../../sources.yaml", "/%2e%2e/sources.yaml",
-    "/draft/%2e%2e/sources.yaml", "/draft%2f..%2fsources.yaml", "/issues/2024-W46/..%2f..%2fsources.yaml",
-    "/issues/2024-W46/../../sources.yaml", "/issues/..%2F..%2Fsources.yaml/digest.html", "//etc/passwd",
-    "/etc/passwd", "/%2Fetc%2Fpasswd", "/issues/2024-W46/%2e%2e%2f%2e%2e%2fsources.yaml", "/studio.js/../sources.yaml",
-    "/issues/2024-W46/sources.yaml", "/issues/2024-W46/digest.eml%00.html", "/..\\sources.yaml",
-    "/templates/digest.mjml.j2", "/sample/notes/agents-field-notes.md", "/sources.yaml",
+    "/../sources.yaml",
+    "/draft/../sources.yaml",
+    "/draft/../../sources.yaml",
+    "/%2e%2e/sources.yaml",
+    "/draft/%2e%2e/sources.yaml",
+    "/draft%2f..%2fsources.yaml",
+    "/issues/2024-W46/..%2f..%2fsources.yaml",
+    "/issues/2024-W46/../../sources.yaml",
+    "/issues/..%2F..%2Fsources.yaml/digest.html",
+    "//etc/passwd",
+    "/etc/passwd",
+    "/%2Fetc%2Fpasswd",
+    "/issues/2024-W46/%2e%2e%2f%2e%2e%2fsources.yaml",
+    "/studio.js/../sources.yaml",
+    "/issues/2024-W46/sources.yaml",
+    "/issues/2024-W46/digest.eml%00.html",
+    "/..\\sources.yaml",
+    "/templates/digest.mjml.j2",
+    "/sample/notes/agents-field-notes.md",
+    "/sources.yaml",
 ]
 
 
@@ -289,8 +304,14 @@ def test_the_page_hears_about_each_rebuild(preview):
 def command(folder: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "TMPDIR": str(folder / "tmp"), "PYTHONUNBUFFERED": "1"}
     (folder / "tmp").mkdir(exist_ok=True)
-    return subprocess.Popen([sys.executable, "-m", "digest", "preview", "--week", "2024-W46", *args], cwd=folder,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", "preview", "--week", "2024-W46", *args],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def first_line(process: subprocess.Popen, seconds: float = 20.0) -> str:
@@ -370,8 +391,10 @@ def test_each_control_writes_its_edit(preview):
     model = click(kind="note", text="Hello, readers.")
     assert model["note"] == "Hello, readers." and "Hello, readers." in get(url + "/draft/digest.txt")
     model = click(kind="trend", action="reset", key=first)  # its own edits go; the other trend keeps its place
-    assert [(t["key"], t["name"]) for t in model["trends"][:2]] == [(second, model["trends"][0]["name"]),
-                                                                     (first, "Agents and tool use")]
+    assert [(t["key"], t["name"]) for t in model["trends"][:2]] == [
+        (second, model["trends"][0]["name"]),
+        (first, "Agents and tool use"),
+    ]
     assert "name:" not in (folder / "edits" / "2024-W46.yaml").read_text()
 
 

@@ -2,6 +2,7 @@
 
 Every wait has its deadline: the page's default timeout, and `expect`'s.
 """
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ line), never raise anything else, hand on only text an email can carry, and
 stay within a time bound (hypothesis' deadline) and a memory bound (the
 process's peak RSS over the whole module).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,16 +33,71 @@ from digest.models import Article
 
 # CI runs the same 100 examples a test every time; DIGEST_EXAMPLES=5000 explores anew, for a longer look.
 EXAMPLES = int(os.environ.get("DIGEST_EXAMPLES", "0")) or None
-BOUNDED = settings(max_examples=EXAMPLES or 100, derandomize=EXAMPLES is None, deadline=timedelta(seconds=20),
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BOUNDED = settings(
+    max_examples=EXAMPLES or 100,
+    derandomize=EXAMPLES is None,
+    deadline=timedelta(seconds=20),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MEMORY_MB = 400  # the most this module may add to the process's peak RSS
 
 # Text as hostile files carry it: mostly words, with what XML, HTML and YAML choke on mixed in.
-NASTY = st.sampled_from(["\x00", "\x01", "\x0b", "\x0c", "\x1b[31m", "\x7f", "\x85", "\ud800", "\udce9", "\ufffe",
-                         "\uffff", "&", "&amp;", "&big;", "&#1;", "&#xD800;", "<", ">", "]]>", "<!--", "*a", "&a ",
-                         "---", "+++", ":", "- ", "\t", "\r", "\n\n", "{", "[", "'", '"', "\\"])
-WORDS = st.sampled_from(["agents", "tool use", "small models", "quantization", "The week", "Title", "2024-11-12",
-                         "Nov 12, 2024", "By Jo Park", "café", "日本語", "emoji 🎉", " ", "\n"])
+NASTY = st.sampled_from(
+    [
+        "\x00",
+        "\x01",
+        "\x0b",
+        "\x0c",
+        "\x1b[31m",
+        "\x7f",
+        "\x85",
+        "\ud800",
+        "\udce9",
+        "\ufffe",
+        "\uffff",
+        "&",
+        "&amp;",
+        "&big;",
+        "&#1;",
+        "&#xD800;",
+        "<",
+        ">",
+        "]]>",
+        "<!--",
+        "*a",
+        "&a ",
+        "---",
+        "+++",
+        ":",
+        "- ",
+        "\t",
+        "\r",
+        "\n\n",
+        "{",
+        "[",
+        "'",
+        '"',
+        "\\",
+    ]
+)
+WORDS = st.sampled_from(
+    [
+        "agents",
+        "tool use",
+        "small models",
+        "quantization",
+        "The week",
+        "Title",
+        "2024-11-12",
+        "Nov 12, 2024",
+        "By Jo Park",
+        "café",
+        "日本語",
+        "emoji 🎉",
+        " ",
+        "\n",
+    ]
+)
 TEXT = st.lists(st.one_of(WORDS, NASTY, st.text(max_size=8)), max_size=30).map("".join)
 
 
@@ -64,6 +120,7 @@ def memory_bound():
 
 # --- Local files -------------------------------------------------------------
 
+
 @BOUNDED
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".md", ".txt", ".html", ".xhtml", "", ".0117"]))
 def test_any_bytes_in_a_local_file_are_read_or_refused_in_words(data: bytes, suffix: str):
@@ -78,8 +135,22 @@ def test_any_bytes_in_a_local_file_are_read_or_refused_in_words(data: bytes, suf
         assert doc.title
 
 
-FRONT_VALUES = st.one_of(TEXT, st.sampled_from(["&a [1, 2]", "*a", "[*a, *a]", "{x: *a}", "!!python/object:os.system",
-                                                 "[" * 200, "2024-11-12", "[agents, tools]", "'unclosed"]))
+FRONT_VALUES = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "&a [1, 2]",
+            "*a",
+            "[*a, *a]",
+            "{x: *a}",
+            "!!python/object:os.system",
+            "[" * 200,
+            "2024-11-12",
+            "[agents, tools]",
+            "'unclosed",
+        ]
+    ),
+)
 
 
 @st.composite
@@ -114,23 +185,61 @@ def test_notes_reach_the_issue_only_as_carriable_text(text: str, suffix: str):
 
 # --- HTML --------------------------------------------------------------------
 
-TAGS = st.sampled_from(["p", "div", "h1", "h2", "ul", "li", "article", "main", "script", "table", "td", "span",
-                        "a", "br", "nav", "time", "meta", "title", "head", "body", "html", "!DOCTYPE html"])
+TAGS = st.sampled_from(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "ul",
+        "li",
+        "article",
+        "main",
+        "script",
+        "table",
+        "td",
+        "span",
+        "a",
+        "br",
+        "nav",
+        "time",
+        "meta",
+        "title",
+        "head",
+        "body",
+        "html",
+        "!DOCTYPE html",
+    ]
+)
 
 
 def _html(children) -> st.SearchStrategy[str]:
-    return st.builds(lambda tag, inner, attr: f"<{tag}{attr}>{inner}</{tag.split()[0]}>", TAGS,
-                     st.lists(children, max_size=4).map("".join),
-                     st.sampled_from(["", ' class="share"', ' hidden', ' style="display:none"', ' id="x"',
-                                      ' content="2024-11-12"', ' name="author" content="Jo"']))
+    return st.builds(
+        lambda tag, inner, attr: f"<{tag}{attr}>{inner}</{tag.split()[0]}>",
+        TAGS,
+        st.lists(children, max_size=4).map("".join),
+        st.sampled_from(
+            [
+                "",
+                ' class="share"',
+                " hidden",
+                ' style="display:none"',
+                ' id="x"',
+                ' content="2024-11-12"',
+                ' name="author" content="Jo"',
+            ]
+        ),
+    )
 
 
 HTML = st.recursive(TEXT, _html, max_leaves=25)
 
 
 @BOUNDED
-@given(html=HTML, prefix=st.sampled_from(["", '<?xml version="1.0"?>', "<!DOCTYPE html>",
-                                          '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>']))
+@given(
+    html=HTML,
+    prefix=st.sampled_from(["", '<?xml version="1.0"?>', "<!DOCTYPE html>", '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>']),
+)
 def test_html_of_any_shape_never_raises(html: str, prefix: str):
     html_to_blocks(prefix + html)
     try:
@@ -142,6 +251,7 @@ def test_html_of_any_shape_never_raises(html: str, prefix: str):
 
 # --- Feeds -------------------------------------------------------------------
 
+
 def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;") if len(text) % 3 else text  # some escaped, some raw
 
@@ -149,9 +259,19 @@ def _xml_text(text: str) -> str:
 @st.composite
 def feed_documents(draw) -> bytes:
     kind = draw(st.sampled_from(["rss", "atom", "rdf"]))
-    entity = draw(st.sampled_from(["", '<!ENTITY a "x">', '<!ENTITY big "' + "y" * 3000 + '">',
-                                   '<!ENTITY e SYSTEM "file:///etc/passwd">', '<!ENTITY % p "q"> %p;',
-                                   '<!ENTITY a "&b;"><!ENTITY b "&a;">', '<!ENTITY q "]>">']))
+    entity = draw(
+        st.sampled_from(
+            [
+                "",
+                '<!ENTITY a "x">',
+                '<!ENTITY big "' + "y" * 3000 + '">',
+                '<!ENTITY e SYSTEM "file:///etc/passwd">',
+                '<!ENTITY % p "q"> %p;',
+                '<!ENTITY a "&b;"><!ENTITY b "&a;">',
+                '<!ENTITY q "]>">',
+            ]
+        )
+    )
     doctype = f"<!DOCTYPE {kind} [{entity}]>" if entity else ""
     refs = draw(st.sampled_from(["", "&a;", "&big;" * 200, "&e;", "&nbsp;", "&#1;", "&#x41;"]))
     entries = []
@@ -160,16 +280,22 @@ def feed_documents(draw) -> bytes:
         wrapped = f"<![CDATA[{body}]]>" if draw(st.booleans()) else _xml_text(body)
         date = draw(st.sampled_from(["Tue, 12 Nov 2024 10:00:00 GMT", "2024-11-12T10:00:00Z", "yesterday", ""]))
         if kind == "atom":
-            entries.append(f"<entry><title>{title}{refs}</title><link href='https://e.example.org/{len(entries)}'/>"
-                           f"<updated>{date}</updated><content type='html'>{wrapped}{refs}</content></entry>")
+            entries.append(
+                f"<entry><title>{title}{refs}</title><link href='https://e.example.org/{len(entries)}'/>"
+                f"<updated>{date}</updated><content type='html'>{wrapped}{refs}</content></entry>"
+            )
         else:
-            entries.append(f"<item><title>{title}</title><link>https://e.example.org/{len(entries)}</link>"
-                           f"<pubDate>{date}</pubDate><description>{wrapped}{refs}</description></item>")
+            entries.append(
+                f"<item><title>{title}</title><link>https://e.example.org/{len(entries)}</link>"
+                f"<pubDate>{date}</pubDate><description>{wrapped}{refs}</description></item>"
+            )
     if kind == "atom":
         body = f'<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>{"".join(entries)}</feed>'
     elif kind == "rdf":
-        body = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
-                f'<channel><title>F</title></channel>{"".join(entries)}</rdf:RDF>')
+        body = (
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+            f"<channel><title>F</title></channel>{''.join(entries)}</rdf:RDF>"
+        )
     else:
         body = f'<rss version="2.0"><channel><title>F</title>{"".join(entries)}</channel></rss>'
     encoding = draw(st.sampled_from(["utf-8", "utf-16", "iso-8859-1", "windows-1252"]))
@@ -190,21 +316,39 @@ def test_feed_xml_of_any_shape_never_raises_and_never_expands_much(data: bytes):
 
 
 @BOUNDED
-@given(data=st.binary(max_size=4096), start=st.sampled_from([b"", b"<?xml version='1.0'?><rss>", b"{", b"\xef\xbb\xbf",
-                                                              b"\xff\xfe", b'<!DOCTYPE rss [<!ENTITY a "b">]>']))
+@given(
+    data=st.binary(max_size=4096),
+    start=st.sampled_from(
+        [b"", b"<?xml version='1.0'?><rss>", b"{", b"\xef\xbb\xbf", b"\xff\xfe", b'<!DOCTYPE rss [<!ENTITY a "b">]>']
+    ),
+)
 def test_any_bytes_as_a_feed_never_raise(data: bytes, start: bytes):
     read = parse_feed("F", start + data, base_url=None)
     assert read.error is None or "\n" not in read.error
 
 
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-                           max_leaves=10)
-JSON_ITEMS = st.fixed_dictionaries({}, optional={
-    "id": JSON_VALUES, "url": st.one_of(JSON_VALUES, st.just("https://e.example.org/1")), "title": JSON_VALUES,
-    "content_html": st.one_of(HTML, JSON_VALUES), "content_text": JSON_VALUES, "summary": JSON_VALUES,
-    "author": JSON_VALUES, "authors": JSON_VALUES, "tags": JSON_VALUES, "date_published": JSON_VALUES,
-    "date_modified": JSON_VALUES, "external_url": JSON_VALUES})
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=10,
+)
+JSON_ITEMS = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": JSON_VALUES,
+        "url": st.one_of(JSON_VALUES, st.just("https://e.example.org/1")),
+        "title": JSON_VALUES,
+        "content_html": st.one_of(HTML, JSON_VALUES),
+        "content_text": JSON_VALUES,
+        "summary": JSON_VALUES,
+        "author": JSON_VALUES,
+        "authors": JSON_VALUES,
+        "tags": JSON_VALUES,
+        "date_published": JSON_VALUES,
+        "date_modified": JSON_VALUES,
+        "external_url": JSON_VALUES,
+    },
+)
 
 
 @BOUNDED
@@ -219,15 +363,40 @@ def test_json_feeds_of_any_shape_never_raise(items):
 # --- The config --------------------------------------------------------------
 
 CONFIG_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5000) | TEXT
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5000)
+    | TEXT
     | st.sampled_from(["notes/", "https://e.example.org/feed.xml", "feed.xml", "*a", "&a x", "[" * 100]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["name", "path", "feed", "keywords", "title", "from", "url", "timeout", "fulltext", "x"]),
-        inner, max_size=4),
-    max_leaves=12)
-CONFIGS = st.fixed_dictionaries({}, optional={
-    key: CONFIG_VALUES for key in ("newsletter", "sources", "trends", "output", "state", "templates", "max_trends",
-                                   "bullets", "summarizer", "fetch", "unknown")})
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["name", "path", "feed", "keywords", "title", "from", "url", "timeout", "fulltext", "x"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+CONFIGS = st.fixed_dictionaries(
+    {},
+    optional={
+        key: CONFIG_VALUES
+        for key in (
+            "newsletter",
+            "sources",
+            "trends",
+            "output",
+            "state",
+            "templates",
+            "max_trends",
+            "bullets",
+            "summarizer",
+            "fetch",
+            "unknown",
+        )
+    },
+)
 
 
 @BOUNDED

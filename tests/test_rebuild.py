@@ -1,4 +1,5 @@
 """Weeks and rebuilds that cannot lose content; looks (collect, --dry-run) that change nothing; forget."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,9 +18,11 @@ def test_a_week_not_ended_or_in_the_future_is_refused_unless_forced(weekly, cli)
     for week in (this_week, Week.of(date.today() + timedelta(days=70))):
         result = cli("build", "--config", str(weekly.config), "--week", week.label)
         assert result.exit_code == 2
-        assert result.stderr == (f"error: --week {week}: the week has not ended yet (it ends on {week.end}); "
-                                 f"building it now would use up articles of a later issue (--force builds it "
-                                 f"anyway)\n")
+        assert result.stderr == (
+            f"error: --week {week}: the week has not ended yet (it ends on {week.end}); "
+            f"building it now would use up articles of a later issue (--force builds it "
+            f"anyway)\n"
+        )
         assert not weekly.state.exists()  # refused before anything was read or written
     forced = cli("build", "--config", str(weekly.config), "--week", this_week.label, "--force")
     assert forced.exit_code == 0, forced.stderr
@@ -55,12 +58,15 @@ def test_a_thinner_issue_is_a_warning_and_strict_keeps_the_old_one(weekly, cli):
     before = weekly.issue()
     forgot = cli("forget", "--config", str(weekly.config), "notes/agents.md")
     assert forgot.exit_code == 0, forgot.stderr
-    assert forgot.stdout == ("file:notes/agents.md: taken out of 2024-W46, a later issue may take it\n"
-                             f"  rebuild 2024-W46 without it: digest build --config {weekly.config} --week 2024-W46\n")
+    assert forgot.stdout == (
+        "file:notes/agents.md: taken out of 2024-W46, a later issue may take it\n"
+        f"  rebuild 2024-W46 without it: digest build --config {weekly.config} --week 2024-W46\n"
+    )
     strict = cli("build", "--config", str(weekly.config), "--week", "2024-W46", "--strict")
     assert strict.exit_code == 1
-    assert strict.stderr == ("error: 2024-W46: the issue had 8 articles, this build has 7: kept the issue as it "
-                             "was (--strict)\n")
+    assert strict.stderr == (
+        "error: 2024-W46: the issue had 8 articles, this build has 7: kept the issue as it was (--strict)\n"
+    )
     assert weekly.issue() == before
     thinner = cli("build", "--config", str(weekly.config), "--week", "2024-W46")
     assert thinner.exit_code == 0
@@ -117,12 +123,14 @@ def test_forget_names_an_unknown_article(weekly, cli):
     assert cli("build", "--config", str(weekly.config), "--week", "2024-W46").exit_code == 0
     result = cli("forget", "--config", str(weekly.config), "https://example.org/nope")
     assert result.exit_code == 1
-    assert result.stderr == ("error: https://example.org/nope: no such article in "
-                             f"{weekly.state} (digest collect --json lists ids)\n")
+    assert result.stderr == (
+        f"error: https://example.org/nope: no such article in {weekly.state} (digest collect --json lists ids)\n"
+    )
     by_url = cli("forget", "--config", str(weekly.config), "https://labnotes.example.org/2024/11/dpo?utm_source=x")
     assert by_url.exit_code == 0, by_url.stderr  # the link as a reader has it: the entry's canonical URL
-    assert by_url.stdout.startswith("url:https://labnotes.example.org/2024/11/dpo: taken out of 2024-W46, a later "
-                                    "issue may take it\n")
+    assert by_url.stdout.startswith(
+        "url:https://labnotes.example.org/2024/11/dpo: taken out of 2024-W46, a later issue may take it\n"
+    )
 
 
 def sha(path) -> str:

@@ -1,4 +1,5 @@
 """Rendering: what a reader of the email, a mail client and an editor would notice."""
+
 from __future__ import annotations
 
 import email
@@ -87,7 +88,7 @@ def test_html_has_every_trend_bullet_and_citation(page):
 
 
 def test_html_lists_every_article_by_source(page):
-    reading = page.text[page.text.index("This week’s reading"):]
+    reading = page.text[page.text.index("This week’s reading") :]
     for name in ("Clippings", "Lab Notes", "Notes", "The Gradient Log"):
         assert name in reading
     assert "Vision-language models read receipts · Apr 26 · also in Clippings" in reading
@@ -125,8 +126,12 @@ def test_plaintext_reads_well_on_its_own(rendered):
 def test_plaintext_links_are_numbered_references(rendered):
     body, links = rendered.text.split("\nLINKS\n")
     listed = dict(re.findall(r"^\[(\d+)\] (\S+)$", links, re.M))
-    assert listed == {"1": "https://example.org/agents", "2": WEEKEND.url,
-                      "3": "https://labnotes.example.org/phones", "4": "https://labnotes.example.org/receipts"}
+    assert listed == {
+        "1": "https://example.org/agents",
+        "2": WEEKEND.url,
+        "3": "https://labnotes.example.org/phones",
+        "4": "https://labnotes.example.org/receipts",
+    }
     assert set(re.findall(r"\[(\d+)\]", body)) == set(listed)  # every reference resolves, none is unused
     assert "https://" not in body  # the URLs live in the list only
 
@@ -163,13 +168,21 @@ def test_same_issue_renders_byte_identical():
 
 def test_byte_identical_across_processes():
     """No set order, hash seed, clock or random boundary leaks into the output."""
-    script = ("import hashlib, sys; sys.path.insert(0, 'tests'); from factories import make_digest; "
-              "from digest.render import render_issue; r = render_issue(make_digest()); "
-              "print(hashlib.sha256(r.html.encode() + r.text.encode() + r.eml).hexdigest())")
+    script = (
+        "import hashlib, sys; sys.path.insert(0, 'tests'); from factories import make_digest; "
+        "from digest.render import render_issue; r = render_issue(make_digest()); "
+        "print(hashlib.sha256(r.html.encode() + r.text.encode() + r.eml).hexdigest())"
+    )
     root = Path(__file__).resolve().parents[1]
     digests = {
-        subprocess.run([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONHASHSEED": seed},
-                       capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         for seed in ("1", "2")
     }
     here = render_issue(make_digest())
@@ -191,9 +204,11 @@ def test_an_override_can_extend_the_default(tmp_path):
     (tmp_path / "digest.mjml.j2").write_text(
         '{% extends "default:digest.mjml.j2" %}\n'
         "{% block footer %}<mj-section><mj-column><mj-text>Sent with care by {{ newsletter.title }}"
-        "</mj-text></mj-column></mj-section>{% endblock %}\n")
+        "</mj-text></mj-column></mj-section>{% endblock %}\n"
+    )
     (tmp_path / "digest.txt.j2").write_text(
-        '{% extends "default:digest.txt.j2" %}{% block intro %}Hello, {{ issue.articles }} reads.\n{% endblock %}')
+        '{% extends "default:digest.txt.j2" %}{% block intro %}Hello, {{ issue.articles }} reads.\n{% endblock %}'
+    )
     result = render_issue(make_digest(), [tmp_path])
     assert "Sent with care by LLM Trends Weekly" in result.html
     assert "Unsubscribe" not in result.html  # the block was replaced
@@ -213,7 +228,8 @@ def test_one_partial_overrides_alone(tmp_path):
 def test_a_partial_can_include_the_default_it_replaces(tmp_path):
     (tmp_path / "footer.mjml.j2").write_text(
         "<mj-section><mj-column><mj-text>Forwarded? Subscribe.</mj-text></mj-column></mj-section>\n"
-        '{% include "default:footer.mjml.j2" %}\n')
+        '{% include "default:footer.mjml.j2" %}\n'
+    )
     page = Page(render_issue(make_digest(), [tmp_path]).html)
     assert "Forwarded? Subscribe." in page.text and "Unsubscribe" in page.text
 
@@ -268,34 +284,51 @@ def test_template_errors_name_file_and_line(tmp_path, monkeypatch):
     assert message == "templates/digest.mjml.j2:3: unexpected '}'"
     message = broken(tmp_path, "digest.txt.j2", "one\n{% for t in digest.trends %}\n{{ t.nope }}\n{% endfor %}\n")
     assert message == "templates/digest.txt.j2:3: 'dict object' has no attribute 'nope'"
-    message = broken(tmp_path, "digest.txt.j2",
-                     '{% extends "default:digest.txt.j2" %}\n\n{% block intro %}{{ 1 // 0 }}{% endblock %}')
+    message = broken(
+        tmp_path,
+        "digest.txt.j2",
+        '{% extends "default:digest.txt.j2" %}\n\n{% block intro %}{{ 1 // 0 }}{% endblock %}',
+    )
     assert message == "templates/digest.txt.j2:3: ZeroDivisionError: integer division or modulo by zero"
     message = broken(tmp_path, "digest.txt.j2", '{% extends "digest.txt.j2" %}\n')
-    assert message == ("templates/digest.txt.j2: a template that extends or includes itself; "
-                       'to build on the default, write {% extends "default:digest.txt.j2" %}')
+    assert message == (
+        "templates/digest.txt.j2: a template that extends or includes itself; "
+        'to build on the default, write {% extends "default:digest.txt.j2" %}'
+    )
     message = broken(tmp_path, "footer.mjml.j2", '{% extends "footer.mjml.j2" %}\n')  # the layout renders it
-    assert message == ("templates/footer.mjml.j2: a template that extends or includes itself; "
-                       'to build on the default, write {% extends "default:footer.mjml.j2" %}')
+    assert message == (
+        "templates/footer.mjml.j2: a template that extends or includes itself; "
+        'to build on the default, write {% extends "default:footer.mjml.j2" %}'
+    )
     message = broken(tmp_path, "footer.mjml.j2", '{% include "footer.mjml.j2" %}\n')
     assert message.startswith("templates/footer.mjml.j2: a template that extends or includes itself; ")
-    message = broken(tmp_path, "footer.txt.j2", '{% include "mine.txt.j2" %}\n',
-                     {"mine.txt.j2": '{% include "mine.txt.j2" %}\n'})
+    message = broken(
+        tmp_path, "footer.txt.j2", '{% include "mine.txt.j2" %}\n', {"mine.txt.j2": '{% include "mine.txt.j2" %}\n'}
+    )
     assert message == "templates/mine.txt.j2: a template that extends or includes itself"  # no default to build on
 
 
 def test_mjml_errors_name_file_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    message = broken(tmp_path, "digest.mjml.j2", (
-        '{% extends "default:digest.mjml.j2" %}\n'
-        "{% block footer %}\n"
-        "<mj-section><mj-column>\n"
-        "  <mj-text><p>Thanks for reading</mj-text>\n"
-        "</mj-column></mj-section>\n"
-        "{% endblock %}\n"))
+    message = broken(
+        tmp_path,
+        "digest.mjml.j2",
+        (
+            '{% extends "default:digest.mjml.j2" %}\n'
+            "{% block footer %}\n"
+            "<mj-section><mj-column>\n"
+            "  <mj-text><p>Thanks for reading</mj-text>\n"
+            "</mj-column></mj-section>\n"
+            "{% endblock %}\n"
+        ),
+    )
     assert message.startswith("templates/digest.mjml.j2:4: <p> is never closed (</mj-text> on line 4 comes first)")
-    message = broken(tmp_path, "digest.mjml.j2", "<mjml><mj-body>\n<mj-section><mj-column>\n"
-                                                 "<mj-text>1 < 2</mj-text>\n</mj-column></mj-section></mj-body></mjml>")
+    message = broken(
+        tmp_path,
+        "digest.mjml.j2",
+        "<mjml><mj-body>\n<mj-section><mj-column>\n"
+        "<mj-text>1 < 2</mj-text>\n</mj-column></mj-section></mj-body></mjml>",
+    )
     assert message.startswith("templates/digest.mjml.j2:3: a bare '<' (write &lt;)")
 
 
@@ -327,17 +360,25 @@ def test_a_failed_write_leaves_the_old_issue(tmp_path):
 
 
 def _headers(newsletter: dict) -> email.message.EmailMessage:
-    digest = make_digest(newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>",
-                                     **newsletter})
+    digest = make_digest(
+        newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>", **newsletter}
+    )
     return email.message_from_bytes(render_issue(digest).eml, policy=email.policy.default)
 
 
 def test_eml_carries_list_headers_and_one_click_unsubscribe_for_https():
-    message = _headers({"unsubscribe_url": "https://news.example.org/u?id=1", "unsubscribe_mailto": "leave@example.org",
-                        "reply_to": "letters@news.example.org", "to": ["a@example.net", "b@example.net"]})
+    message = _headers(
+        {
+            "unsubscribe_url": "https://news.example.org/u?id=1",
+            "unsubscribe_mailto": "leave@example.org",
+            "reply_to": "letters@news.example.org",
+            "to": ["a@example.net", "b@example.net"],
+        }
+    )
     assert message["List-Id"] == "LLM Trends Weekly <llm-trends-weekly.news.example.org>"
-    assert message["List-Unsubscribe"] == ("<https://news.example.org/u?id=1>, "
-                                           "<mailto:leave@example.org?subject=unsubscribe>")
+    assert message["List-Unsubscribe"] == (
+        "<https://news.example.org/u?id=1>, <mailto:leave@example.org?subject=unsubscribe>"
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Reply-To"] == "letters@news.example.org"
     # The .eml may be sent by hand: several readers never see each other's addresses.
@@ -359,15 +400,18 @@ def test_with_no_address_to_write_to_there_is_no_unsubscribe_link_and_a_warning(
     assert "View in browser" in Page(rendered.html).links.values()
     message = email.message_from_bytes(rendered.eml, policy=email.policy.default)
     assert "List-Unsubscribe" not in message and "List-Unsubscribe-Post" not in message
-    assert rendered.warnings == ("newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email "
-                                 "has no unsubscribe link; set unsubscribe_url (an https URL or your mailing tool's "
-                                 "merge tag) or from",)
+    assert rendered.warnings == (
+        "newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email "
+        "has no unsubscribe link; set unsubscribe_url (an https URL or your mailing tool's "
+        "merge tag) or from",
+    )
 
 
 @pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])
 def test_a_mailing_tools_merge_tag_is_kept_verbatim(tag):
-    digest = make_digest(newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>",
-                                     "unsubscribe_url": tag})
+    digest = make_digest(
+        newsletter={"title": "LLM Trends Weekly", "from": "Editor <editor@news.example.org>", "unsubscribe_url": tag}
+    )
     rendered = render_issue(digest)
     assert Page(rendered.html).links[tag] == "Unsubscribe"
     assert f"Unsubscribe: {tag}" in rendered.text

@@ -1,4 +1,5 @@
 """`digest send` against a real SMTP server on 127.0.0.1: once per recipient, retried, refused, over TLS."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,11 @@ from digest.render import render_issue
 from digest.state import State
 
 ALICE, BOB, CAROL = "alice@example.net", "bob@example.net", "carol@example.org"
-NEWSLETTER = ("  title: LLM Trends Weekly\n  from: LLM Trends Weekly <editor@news.example.org>\n"
-              "  reply_to: letters@news.example.org\n  url: https://news.example.org/issues\n"
-              "  unsubscribe_url: https://news.example.org/unsubscribe\n")
+NEWSLETTER = (
+    "  title: LLM Trends Weekly\n  from: LLM Trends Weekly <editor@news.example.org>\n"
+    "  reply_to: letters@news.example.org\n  url: https://news.example.org/issues\n"
+    "  unsubscribe_url: https://news.example.org/unsubscribe\n"
+)
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -31,20 +34,26 @@ def issue(tmp_path: Path):
     """A newsletter folder with the built issue of 2024-W17; returns a writer of its sources.yaml."""
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
-    digest = make_digest(newsletter={"title": "LLM Trends Weekly",
-                                     "from": "LLM Trends Weekly <editor@news.example.org>",
-                                     "reply_to": "letters@news.example.org",
-                                     "url": "https://news.example.org/issues",
-                                     "unsubscribe_url": "https://news.example.org/unsubscribe",
-                                     "to": [ALICE, BOB, CAROL]})
+    digest = make_digest(
+        newsletter={
+            "title": "LLM Trends Weekly",
+            "from": "LLM Trends Weekly <editor@news.example.org>",
+            "reply_to": "letters@news.example.org",
+            "url": "https://news.example.org/issues",
+            "unsubscribe_url": "https://news.example.org/unsubscribe",
+            "to": [ALICE, BOB, CAROL],
+        }
+    )
     folder = tmp_path / "output" / "2024-W17"
     folder.mkdir(parents=True)
     (folder / "digest.eml").write_bytes(render_issue(digest).eml)
 
     def config(smtp: str, to: str = f"[{ALICE}, {BOB}, {CAROL}]") -> str:
         path = tmp_path / "sources.yaml"
-        path.write_text(f"newsletter:\n{NEWSLETTER}  to: {to}\nsources:\n  - {{name: Notes, path: notes/}}\n"
-                        f"smtp: {smtp}\n", encoding="utf-8")
+        path.write_text(
+            f"newsletter:\n{NEWSLETTER}  to: {to}\nsources:\n  - {{name: Notes, path: notes/}}\nsmtp: {smtp}\n",
+            encoding="utf-8",
+        )
         return str(path)
 
     return config
@@ -91,8 +100,9 @@ def test_a_second_send_sends_nothing_and_says_so(issue):
         assert second.exit_code == 0
         assert len(mailbox.received) == 3
         assert second.stdout == ""
-        assert second.stderr == (f"2024-W17: already sent to {ALICE}, {BOB}, {CAROL} (--force sends again)\n"
-                                 "2024-W17: nothing to send\n")
+        assert second.stderr == (
+            f"2024-W17: already sent to {ALICE}, {BOB}, {CAROL} (--force sends again)\n2024-W17: nothing to send\n"
+        )
         forced = run("send", "--config", config, "--force")
         assert forced.exit_code == 0
         assert len(mailbox.received) == 6
@@ -152,16 +162,22 @@ def tls_files(tmp_path_factory):
 def test_login_over_starttls_with_a_certificate_the_test_made(issue, tls_files):
     mailbox = Mailbox()
     with smtp_server(mailbox, tls_files=tls_files) as port:
-        config = issue(plain(port, security="starttls", username=USER, password_env="TEST_SMTP_PASSWORD",
-                             ca_file=str(tls_files[0])), to=ALICE)
+        config = issue(
+            plain(
+                port, security="starttls", username=USER, password_env="TEST_SMTP_PASSWORD", ca_file=str(tls_files[0])
+            ),
+            to=ALICE,
+        )
         wrong = run("send", "--config", config, env={"TEST_SMTP_PASSWORD": "wrong"})
         assert wrong.exit_code == 1
-        assert wrong.stderr == (f"error: 127.0.0.1:{port}: login as {USER} failed: "
-                                "535 5.7.8 Authentication credentials invalid\n")
+        assert wrong.stderr == (
+            f"error: 127.0.0.1:{port}: login as {USER} failed: 535 5.7.8 Authentication credentials invalid\n"
+        )
         missing = run("send", "--config", config, env={"TEST_SMTP_PASSWORD": ""})
         assert missing.exit_code == 2
-        assert missing.stderr == (f"error: smtp.password_env: $TEST_SMTP_PASSWORD is not set: it holds the password "
-                                  f"of {USER}\n")
+        assert missing.stderr == (
+            f"error: smtp.password_env: $TEST_SMTP_PASSWORD is not set: it holds the password of {USER}\n"
+        )
         assert mailbox.received == []
         right = run("send", "--config", config, env={"TEST_SMTP_PASSWORD": PASSWORD})
         assert right.exit_code == 0, right.stderr
@@ -223,25 +239,34 @@ def test_a_second_send_while_one_runs_exits_75(issue, tmp_path):
 def test_send_without_a_built_issue_or_settings_says_what_is_missing(issue, tmp_path):
     missing_week = run("send", "--config", issue(plain(1)), "--week", "2024-W18")
     assert missing_week.exit_code == 1
-    assert missing_week.stderr == ("error: 2024-W18: no built issue in "
-                                   f"{tmp_path / 'output'} (run `digest build --week 2024-W18`)\n")
-    (tmp_path / "sources.yaml").write_text(f"newsletter:\n{NEWSLETTER}  to: {ALICE}\n"
-                                          "sources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
+    assert missing_week.stderr == (
+        f"error: 2024-W18: no built issue in {tmp_path / 'output'} (run `digest build --week 2024-W18`)\n"
+    )
+    (tmp_path / "sources.yaml").write_text(
+        f"newsletter:\n{NEWSLETTER}  to: {ALICE}\nsources:\n  - {{name: Notes, path: notes/}}\n", encoding="utf-8"
+    )
     no_smtp = run("send", "--config", str(tmp_path / "sources.yaml"))
     assert no_smtp.exit_code == 2
     assert no_smtp.stderr.startswith("error: smtp: missing: add `smtp: {host: ")
 
 
-@pytest.mark.parametrize("smtp, message", [
-    ("{host: mail.example.org, security: tls}", "smtp.security: expected one of starttls, ssl, none, got 'tls'"),
-    ("{host: mail.example.org, password: hunter2}",
-     "smtp.password: never write the password in sources.yaml: name an environment variable with "
-     "`password_env: DIGEST_SMTP_PASSWORD`"),
-    ("{host: mail.example.org, username: me}",
-     "smtp.password_env: missing: name the environment variable that holds the password of smtp.username"),
-    ("{port: 587}", "smtp.host: expected the mail server's name, got nothing"),
-    ("{host: mail.example.org, port: 70000}", "smtp.port: expected a whole number from 1 to 65535, got 70000"),
-])
+@pytest.mark.parametrize(
+    "smtp, message",
+    [
+        ("{host: mail.example.org, security: tls}", "smtp.security: expected one of starttls, ssl, none, got 'tls'"),
+        (
+            "{host: mail.example.org, password: hunter2}",
+            "smtp.password: never write the password in sources.yaml: name an environment variable with "
+            "`password_env: DIGEST_SMTP_PASSWORD`",
+        ),
+        (
+            "{host: mail.example.org, username: me}",
+            "smtp.password_env: missing: name the environment variable that holds the password of smtp.username",
+        ),
+        ("{port: 587}", "smtp.host: expected the mail server's name, got nothing"),
+        ("{host: mail.example.org, port: 70000}", "smtp.port: expected a whole number from 1 to 65535, got 70000"),
+    ],
+)
 def test_check_validates_the_smtp_settings(issue, smtp, message):
     result = run("check", "--config", issue(smtp))
     assert result.exit_code == 2
@@ -249,8 +274,12 @@ def test_check_validates_the_smtp_settings(issue, smtp, message):
 
 
 def test_check_warns_when_the_password_is_not_in_the_environment(issue):
-    result = run("check", "--config", issue("{host: mail.example.org, username: me, password_env: NOT_SET_HERE}"),
-                 env={"NOT_SET_HERE": ""})
+    result = run(
+        "check",
+        "--config",
+        issue("{host: mail.example.org, username: me, password_env: NOT_SET_HERE}"),
+        env={"NOT_SET_HERE": ""},
+    )
     assert result.exit_code == 0
     assert result.stderr == "warning: smtp.password_env: $NOT_SET_HERE is not set here: `digest send` needs it\n"
 
@@ -259,18 +288,23 @@ def test_check_warns_when_no_unsubscribe_is_configured(tmp_path):
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
     path = tmp_path / "sources.yaml"
-    path.write_text("newsletter: {title: T, from: T <t@example.org>}\nsources:\n  - {name: Notes, path: notes/}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "newsletter: {title: T, from: T <t@example.org>}\nsources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8"
+    )
     result = run("check", "--config", str(path))
     assert result.exit_code == 0
-    assert result.stderr == ("warning: newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from "
-                             "with the subject 'unsubscribe'; give an https URL (one-click) or your mailing tool's "
-                             "merge tag\n")
+    assert result.stderr == (
+        "warning: newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from "
+        "with the subject 'unsubscribe'; give an https URL (one-click) or your mailing tool's "
+        "merge tag\n"
+    )
     path.write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
     nowhere = run("check", "--config", str(path))  # no from: either, so no link at all: what the build says too
-    assert nowhere.stderr == ("warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the "
-                              "email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
-                              "tool's merge tag) or from\n")
+    assert nowhere.stderr == (
+        "warning: newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the "
+        "email has no unsubscribe link; set unsubscribe_url (an https URL or your mailing "
+        "tool's merge tag) or from\n"
+    )
 
 
 @pytest.mark.parametrize("tag", ["{{ UnsubscribeURL }}", "*|UNSUB|*", "{{ unsubscribe_url }}", "%unsubscribe_url%"])
@@ -278,8 +312,11 @@ def test_a_mailing_tools_merge_tag_is_a_valid_unsubscribe_url(tmp_path, tag):
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
     path = tmp_path / "sources.yaml"
-    path.write_text(f"newsletter: {{title: T, from: T <t@example.org>, unsubscribe_url: '{tag}'}}\n"
-                    "sources:\n  - {name: Notes, path: notes/}\n", encoding="utf-8")
+    path.write_text(
+        f"newsletter: {{title: T, from: T <t@example.org>, unsubscribe_url: '{tag}'}}\n"
+        "sources:\n  - {name: Notes, path: notes/}\n",
+        encoding="utf-8",
+    )
     result = run("check", "--config", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
 
@@ -299,8 +336,10 @@ def test_send_takes_its_headers_from_the_config_of_now_and_says_when_the_text_is
     config = tmp_path / "sources.yaml"
 
     def write(newsletter: str) -> None:
-        config.write_text(f"newsletter:\n  title: LLM Trends Weekly\n{newsletter}  to: [{ALICE}, {BOB}]\n"
-                          "sources:\n  - {name: Notes, path: notes/}\nsmtp: {host: 127.0.0.1, port: 1}\n")
+        config.write_text(
+            f"newsletter:\n  title: LLM Trends Weekly\n{newsletter}  to: [{ALICE}, {BOB}]\n"
+            "sources:\n  - {name: Notes, path: notes/}\nsmtp: {host: 127.0.0.1, port: 1}\n"
+        )
 
     write("  from: Old Name <old@news.example.org>\n  unsubscribe_url: https://news.example.org/old-unsub\n")
     assert run("build", "--config", str(config), "--week", "2024-W46").exit_code == 0
@@ -316,16 +355,20 @@ def test_send_takes_its_headers_from_the_config_of_now_and_says_when_the_text_is
     assert f"\nTo: {ALICE}\n" in moved.stdout and f"\nTo: {BOB}\n" in moved.stdout
     assert moved.stderr == "dry run: 2024-W46 would go to 2 recipients; nothing sent\n"
     # A new unsubscribe address: the headers say it, and the link in the text is the old one.
-    write("  from: New Name <new@letters.example.org>\n  unsubscribe_url: https://news.example.org/new-unsub\n"
-          "  reply_to: letters@letters.example.org\n")
+    write(
+        "  from: New Name <new@letters.example.org>\n  unsubscribe_url: https://news.example.org/new-unsub\n"
+        "  reply_to: letters@letters.example.org\n"
+    )
     unsub = run("send", "--config", str(config), "--dry-run")
     assert unsub.exit_code == 0, unsub.stderr
     assert unsub.stdout.count("\nList-Unsubscribe: <https://news.example.org/new-unsub>\n") == 2
     assert unsub.stdout.count("\nReply-To: letters@letters.example.org\n") == 2
     assert "old-unsub" not in unsub.stdout
-    assert unsub.stderr.startswith("warning: 2024-W46: newsletter.unsubscribe_url changed since the issue was built, "
-                                   "and its text still has the old value: rebuild the issue (digest build --week "
-                                   "2024-W46)\n")
+    assert unsub.stderr.startswith(
+        "warning: 2024-W46: newsletter.unsubscribe_url changed since the issue was built, "
+        "and its text still has the old value: rebuild the issue (digest build --week "
+        "2024-W46)\n"
+    )
     assert run("build", "--config", str(config), "--week", "2024-W46").exit_code == 0
     rebuilt = run("send", "--config", str(config), "--dry-run")
     assert rebuilt.stderr == "dry run: 2024-W46 would go to 2 recipients; nothing sent\n"

@@ -1,4 +1,5 @@
 """Trends are the week's stories: small fixture weeks an editor can check at a glance."""
+
 from __future__ import annotations
 
 from builders import make_article
@@ -7,37 +8,65 @@ from digest.models import Block, replace
 from digest.summarize import summarize_week
 
 BRIDGE = [
-    make_article("bridge-1", "The Velmora harbour bridge collapsed on Thursday after a barge struck its central pier.",
-                 "Divers searched the harbour for three missing workers while cranes lifted the broken deck.",
-                 "Engineers said the pier had been inspected in spring and showed cracks near the waterline.",
-                 title="Velmora harbour bridge collapses after barge strike", source="Alpha"),
-    make_article("bridge-2",
-                 "Rescue crews in Velmora pulled two workers from the water on Thursday after the bridge fell.",
-                 "The barge captain told investigators the steering failed as the vessel neared the pier.",
-                 "Ferries now carry commuters across the harbour until a temporary span is built.",
-                 title="Barge steering failure blamed for Velmora bridge collapse", source="Beta"),
-    make_article("bridge-3", "The mayor of Velmora ordered every harbour bridge inspected after the collapse.",
-                 "Inspectors had flagged cracks in the central pier, according to records released on Thursday.",
-                 "The missing worker was found by divers near the broken deck on Friday.",
-                 title="Velmora orders bridge inspections", source="Gamma"),
+    make_article(
+        "bridge-1",
+        "The Velmora harbour bridge collapsed on Thursday after a barge struck its central pier.",
+        "Divers searched the harbour for three missing workers while cranes lifted the broken deck.",
+        "Engineers said the pier had been inspected in spring and showed cracks near the waterline.",
+        title="Velmora harbour bridge collapses after barge strike",
+        source="Alpha",
+    ),
+    make_article(
+        "bridge-2",
+        "Rescue crews in Velmora pulled two workers from the water on Thursday after the bridge fell.",
+        "The barge captain told investigators the steering failed as the vessel neared the pier.",
+        "Ferries now carry commuters across the harbour until a temporary span is built.",
+        title="Barge steering failure blamed for Velmora bridge collapse",
+        source="Beta",
+    ),
+    make_article(
+        "bridge-3",
+        "The mayor of Velmora ordered every harbour bridge inspected after the collapse.",
+        "Inspectors had flagged cracks in the central pier, according to records released on Thursday.",
+        "The missing worker was found by divers near the broken deck on Friday.",
+        title="Velmora orders bridge inspections",
+        source="Gamma",
+    ),
 ]
 CHESS = [
-    make_article("chess-1", "Ilsa Marnoff won the Kessling Chess Championship with a queen sacrifice in round nine.",
-                 "Her rook endgame against the defending champion lasted six hours on Thursday.",
-                 "Marnoff is the youngest player to win the title in its forty-year history.",
-                 title="Marnoff wins the Kessling Chess Championship", source="Delta"),
-    make_article("chess-2", "Grandmasters praised the queen sacrifice that decided the Kessling Chess Championship.",
-                 "Ilsa Marnoff finished a full point ahead of the field after eleven rounds.",
-                 "The defending champion resigned the endgame after the sixth hour of play.",
-                 title="A queen sacrifice decides the Kessling title", source="Epsilon"),
-    make_article("chess-3", "Ilsa Marnoff's opening preparation surprised the defending champion at Kessling.",
-                 "Her coach said they studied rook endgames for months before the championship.",
-                 "The tournament prize fund doubled this year thanks to online viewers.",
-                 title="How Marnoff prepared for Kessling", source="Zeta"),
+    make_article(
+        "chess-1",
+        "Ilsa Marnoff won the Kessling Chess Championship with a queen sacrifice in round nine.",
+        "Her rook endgame against the defending champion lasted six hours on Thursday.",
+        "Marnoff is the youngest player to win the title in its forty-year history.",
+        title="Marnoff wins the Kessling Chess Championship",
+        source="Delta",
+    ),
+    make_article(
+        "chess-2",
+        "Grandmasters praised the queen sacrifice that decided the Kessling Chess Championship.",
+        "Ilsa Marnoff finished a full point ahead of the field after eleven rounds.",
+        "The defending champion resigned the endgame after the sixth hour of play.",
+        title="A queen sacrifice decides the Kessling title",
+        source="Epsilon",
+    ),
+    make_article(
+        "chess-3",
+        "Ilsa Marnoff's opening preparation surprised the defending champion at Kessling.",
+        "Her coach said they studied rook endgames for months before the championship.",
+        "The tournament prize fund doubled this year thanks to online viewers.",
+        title="How Marnoff prepared for Kessling",
+        source="Zeta",
+    ),
 ]
-ORCHARD = make_article("orchard", "A cider orchard in Brannock planted four hundred heritage apple trees.",
-                       "The growers graft cuttings from abandoned farms to save old apple varieties.",
-                       title="Brannock orchard saves heritage apples", source="Eta", url="https://eta.example/orchard")
+ORCHARD = make_article(
+    "orchard",
+    "A cider orchard in Brannock planted four hundred heritage apple trees.",
+    "The growers graft cuttings from abandoned farms to save old apple varieties.",
+    title="Brannock orchard saves heritage apples",
+    source="Eta",
+    url="https://eta.example/orchard",
+)
 
 
 def stories(summary) -> list[set[str]]:
@@ -46,17 +75,27 @@ def stories(summary) -> list[set[str]]:
 
 def test_two_stories_told_by_three_sources_each_become_two_trends():
     summary = summarize_week(BRIDGE + CHESS, [])
-    assert sorted(stories(summary), key=sorted) == [{"bridge-1", "bridge-2", "bridge-3"},
-                                                     {"chess-1", "chess-2", "chess-3"}]
+    assert sorted(stories(summary), key=sorted) == [
+        {"bridge-1", "bridge-2", "bridge-3"},
+        {"chess-1", "chess-2", "chess-3"},
+    ]
 
 
 def test_a_weekday_is_never_a_trend_name():
-    market = [make_article(f"market-{n}", text, title=f"Thursday: {title}", source=source) for n, (title, text, source)
-              in enumerate((("the Orlen market fire", "A fire gutted the Orlen covered market on Thursday night.", "A"),
-                            ("traders count losses", "On Thursday traders at the Orlen market counted their losses "
-                                                     "after the fire.", "B"),
-                            ("fire crews praised", "Fire crews saved half of the Orlen market stalls on Thursday.",
-                             "C")))]
+    market = [
+        make_article(f"market-{n}", text, title=f"Thursday: {title}", source=source)
+        for n, (title, text, source) in enumerate(
+            (
+                ("the Orlen market fire", "A fire gutted the Orlen covered market on Thursday night.", "A"),
+                (
+                    "traders count losses",
+                    "On Thursday traders at the Orlen market counted their losses after the fire.",
+                    "B",
+                ),
+                ("fire crews praised", "Fire crews saved half of the Orlen market stalls on Thursday.", "C"),
+            )
+        )
+    ]
     summary = summarize_week(market + CHESS, [])
     names = [t.name for t in summary.trends]
     assert len(names) == 2 and not any("Thursday" in name for name in names)
@@ -75,11 +114,16 @@ def test_names_keep_the_sources_spelling_and_are_never_a_lone_first_name():
 
 
 def test_a_defined_acronym_stands_beside_its_expansion():
-    dpo = [make_article(f"d{i}", text, title=f"Note {i}", source=f"S{i}") for i, text in enumerate((
-        "Direct Preference Optimization (DPO) trains a model on pairs of answers that people ranked.",
-        "Teams use Direct Preference Optimization because DPO needs no separate reward model.",
-        "With DPO, two engineers aligned a small model on ranked answers in a weekend.",
-    ))]
+    dpo = [
+        make_article(f"d{i}", text, title=f"Note {i}", source=f"S{i}")
+        for i, text in enumerate(
+            (
+                "Direct Preference Optimization (DPO) trains a model on pairs of answers that people ranked.",
+                "Teams use Direct Preference Optimization because DPO needs no separate reward model.",
+                "With DPO, two engineers aligned a small model on ranked answers in a weekend.",
+            )
+        )
+    ]
     summary = summarize_week(dpo + CHESS, [])
     assert "Direct Preference Optimization (DPO)" in {t.name for t in summary.trends}
 
@@ -94,34 +138,52 @@ def test_a_story_with_one_source_appears_under_also_this_week():
 
 
 def test_a_roundup_article_feeds_several_trends():
-    roundup = replace(make_article("roundup", "Three things caught our eye this week.", title="Weekly roundup",
-                                   source="Theta"), blocks=(
-        Block("paragraph", "Three things caught our eye this week."),
-        Block("item", "Velmora bridge: a barge struck the harbour bridge pier and the deck collapsed; divers "
-                      "searched the harbour for missing workers."),
-        Block("item", "Kessling chess: Ilsa Marnoff won the championship with a queen sacrifice and a long "
-                      "rook endgame."),
-        Block("item", "Orchards: heritage apple trees are being grafted from cuttings of abandoned farms."),
-    ))
+    roundup = replace(
+        make_article("roundup", "Three things caught our eye this week.", title="Weekly roundup", source="Theta"),
+        blocks=(
+            Block("paragraph", "Three things caught our eye this week."),
+            Block(
+                "item",
+                "Velmora bridge: a barge struck the harbour bridge pier and the deck collapsed; divers "
+                "searched the harbour for missing workers.",
+            ),
+            Block(
+                "item",
+                "Kessling chess: Ilsa Marnoff won the championship with a queen sacrifice and a long rook endgame.",
+            ),
+            Block("item", "Orchards: heritage apple trees are being grafted from cuttings of abandoned farms."),
+        ),
+    )
     summary = summarize_week(BRIDGE + CHESS + [ORCHARD, roundup], [])
     assert sorted(stories(summary), key=sorted) == [  # its intro is no story; each item joins its own
-        {"bridge-1", "bridge-2", "bridge-3", "roundup"}, {"chess-1", "chess-2", "chess-3", "roundup"},
-        {"orchard", "roundup"}]  # the orchard has two sources now: a trend, no longer "Also this week"
+        {"bridge-1", "bridge-2", "bridge-3", "roundup"},
+        {"chess-1", "chess-2", "chess-3", "roundup"},
+        {"orchard", "roundup"},
+    ]  # the orchard has two sources now: a trend, no longer "Also this week"
     assert not summary.also
     chess = next(t for t in summary.trends if "chess-1" in t.article_ids)
     assert not any("orchard" in b.text.lower() or "bridge" in b.text.lower() for b in chess.bullets)
 
 
 def test_a_news_article_with_subheadings_stays_whole():
-    sectioned = replace(BRIDGE[0], blocks=(
-        *BRIDGE[0].blocks, Block("heading", "The missing workers", 2),
-        Block("paragraph", "Divers found one worker near the broken deck of the Velmora bridge."),
-        Block("heading", "The barge", 2), Block("paragraph", "The barge that struck the pier was carrying gravel."),
-        Block("heading", "What next", 2), Block("paragraph", "Ferries cross the harbour until the bridge is rebuilt."),
-    ))
+    sectioned = replace(
+        BRIDGE[0],
+        blocks=(
+            *BRIDGE[0].blocks,
+            Block("heading", "The missing workers", 2),
+            Block("paragraph", "Divers found one worker near the broken deck of the Velmora bridge."),
+            Block("heading", "The barge", 2),
+            Block("paragraph", "The barge that struck the pier was carrying gravel."),
+            Block("heading", "What next", 2),
+            Block("paragraph", "Ferries cross the harbour until the bridge is rebuilt."),
+        ),
+    )
     summary = summarize_week([sectioned, *BRIDGE[1:], *CHESS], [])
-    assert [t for t in summary.trends if "bridge-1" in t.article_ids][0].article_ids == ("bridge-1", "bridge-2",
-                                                                                         "bridge-3")
+    assert [t for t in summary.trends if "bridge-1" in t.article_ids][0].article_ids == (
+        "bridge-1",
+        "bridge-2",
+        "bridge-3",
+    )
 
 
 def test_configured_trends_keep_their_keywords_and_come_first():
@@ -134,19 +196,35 @@ def test_configured_trends_keep_their_keywords_and_come_first():
 def test_momentum_knows_the_story_again_under_other_words():
     first = summarize_week(BRIDGE + CHESS, [])
     bridge = next(t for t in first.trends if "bridge-1" in t.article_ids)
-    history = [{key: (len(t.article_ids), first.signatures[key]) for key, t in
-                zip(first.signatures, first.trends, strict=True)}]
+    history = [
+        {
+            key: (len(t.article_ids), first.signatures[key])
+            for key, t in zip(first.signatures, first.trends, strict=True)
+        }
+    ]
     next_week = [
-        make_article("later-1", "Velmora opened a temporary harbour span a week after the bridge collapse.",
-                     "The barge company agreed to pay for a new central pier.",
-                     "Divers finished clearing the broken deck from the harbour channel.",
-                     title="Temporary span opens in Velmora", source="Alpha"),
-        make_article("later-2", "Commuters returned to the harbour crossing as the temporary span opened in Velmora.",
-                     "Inspectors said the new pier will be checked for cracks every month.",
-                     title="Velmora commuters cross again", source="Beta"),
-        make_article("later-3", "The barge company in the Velmora collapse blamed a faulty steering pump.",
-                     "Ferries will stop once the temporary span carries all traffic.",
-                     title="Faulty pump named in Velmora barge crash", source="Gamma"),
+        make_article(
+            "later-1",
+            "Velmora opened a temporary harbour span a week after the bridge collapse.",
+            "The barge company agreed to pay for a new central pier.",
+            "Divers finished clearing the broken deck from the harbour channel.",
+            title="Temporary span opens in Velmora",
+            source="Alpha",
+        ),
+        make_article(
+            "later-2",
+            "Commuters returned to the harbour crossing as the temporary span opened in Velmora.",
+            "Inspectors said the new pier will be checked for cracks every month.",
+            title="Velmora commuters cross again",
+            source="Beta",
+        ),
+        make_article(
+            "later-3",
+            "The barge company in the Velmora collapse blamed a faulty steering pump.",
+            "Ferries will stop once the temporary span carries all traffic.",
+            title="Faulty pump named in Velmora barge crash",
+            source="Gamma",
+        ),
         *CHESS,
     ]
     later = summarize_week(next_week, [], history=history)
@@ -169,14 +247,20 @@ def test_also_this_week_reaches_the_reader_in_html_text_and_json():
     from digest.models import Brief
     from digest.render import render_issue
 
-    brief = Brief(title="Brannock orchard saves heritage apples", text="Growers graft cuttings from old farms.",
-                  url="https://eta.example/orchard", source="Eta", article_ids=("orchard",))
+    brief = Brief(
+        title="Brannock orchard saves heritage apples",
+        text="Growers graft cuttings from old farms.",
+        url="https://eta.example/orchard",
+        source="Eta",
+        article_ids=("orchard",),
+    )
     digest = make_digest(also=(brief,))
     rendered = render_issue(digest)
     assert "Also this week" in rendered.html and 'href="https://eta.example/orchard"' in rendered.html
     assert "ALSO THIS WEEK" in rendered.text and "Brannock orchard saves heritage apples" in rendered.text
-    assert json.loads(json.dumps(digest.to_dict()))["also"] == [{
-        "title": brief.title, "text": brief.text, "url": brief.url, "source": "Eta", "articles": ["orchard"]}]
+    assert json.loads(json.dumps(digest.to_dict()))["also"] == [
+        {"title": brief.title, "text": brief.text, "url": brief.url, "source": "Eta", "articles": ["orchard"]}
+    ]
 
 
 def test_explain_prints_candidate_names_as_written_on_stdout(newsletter):
@@ -186,8 +270,9 @@ def test_explain_prints_candidate_names_as_written_on_stdout(newsletter):
 
     files = {f"{a.id}.md": f"# {a.title}\n\n" + "\n\n".join(b.text for b in a.blocks) + "\n" for a in BRIDGE + CHESS}
     path = newsletter("newsletter: {title: Town news}\nsources:\n  - {name: Notes, path: notes/}\n", files)
-    result = CliRunner().invoke(main, ["build", "--config", str(path), "--week", "2024-W17", "--explain"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(path), "--week", "2024-W17", "--explain"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     assert "# Kessling Chess Championship [discovered, 3 articles]" in result.stdout
     assert "name candidates:" in result.stdout and "Ilsa Marnoff: in 3 of 3 articles" in result.stdout
@@ -201,8 +286,7 @@ def test_the_state_remembers_each_trend_with_its_terms():
     with State(":memory:") as state:
         state.record_trends("2024-W16", [("velmora bridg", "Velmora bridge", 3)], {"velmora bridg": {"velmora": 0.8}})
         state.record_trends("2024-W17", [("kessl", "Kessling", 2)])
-        assert state.story_history(before="2024-W18") == [{"kessl": (2, {})},
-                                                           {"velmora bridg": (3, {"velmora": 0.8})}]
+        assert state.story_history(before="2024-W18") == [{"kessl": (2, {})}, {"velmora bridg": (3, {"velmora": 0.8})}]
         assert state.trend_history(before="2024-W18") == [{"kessl": 2}, {"velmora bridg": 3}]
 
 
@@ -214,8 +298,17 @@ def test_discovered_stories_keep_their_edit_keys_when_the_week_is_rebuilt():
 
     def draft(articles):
         summary = summarize_week(articles)
-        return keyed(Digest(title="Town news", week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28),
-                            trends=tuple(summary.trends), articles=tuple(articles), also=tuple(summary.also)))
+        return keyed(
+            Digest(
+                title="Town news",
+                week="2024-W17",
+                start=date(2024, 4, 22),
+                end=date(2024, 4, 28),
+                trends=tuple(summary.trends),
+                articles=tuple(articles),
+                also=tuple(summary.also),
+            )
+        )
 
     first, again = draft(BRIDGE + CHESS + [ORCHARD]), draft(list(reversed(BRIDGE + CHESS + [ORCHARD])))
     assert [t.key for t in first.trends] == [t.key for t in again.trends]

@@ -1,4 +1,5 @@
 """The summarizer, on small clusters an editor can judge at a glance."""
+
 from __future__ import annotations
 
 from builders import make_article
@@ -8,31 +9,63 @@ from digest.summarize.bullets import clean_bullet
 from digest.summarize.text import split_sentences, term
 
 AGENTS = [
-    make_article("a1", "Coding agents now open pull requests on their own after planning a fix in several steps.",
-                 "Tool use lets an agent call a search API, read the result and decide what to do next.",
-                 "This shows how far things have come.", source="Alpha"),
-    make_article("a2", "An agent that plans several steps ahead can open pull requests without help.",
-                 "Agents with tool use call APIs, read what comes back and choose the next action.",
-                 "I have been playing with one of these all week and you should too!", source="Beta"),
-    make_article("a3", "Several labs showed agents that plan multi-step tasks and open pull requests.",
-                 "Reliable tool use is what separates a useful agent from a chatbot.", source="Gamma"),
+    make_article(
+        "a1",
+        "Coding agents now open pull requests on their own after planning a fix in several steps.",
+        "Tool use lets an agent call a search API, read the result and decide what to do next.",
+        "This shows how far things have come.",
+        source="Alpha",
+    ),
+    make_article(
+        "a2",
+        "An agent that plans several steps ahead can open pull requests without help.",
+        "Agents with tool use call APIs, read what comes back and choose the next action.",
+        "I have been playing with one of these all week and you should too!",
+        source="Beta",
+    ),
+    make_article(
+        "a3",
+        "Several labs showed agents that plan multi-step tasks and open pull requests.",
+        "Reliable tool use is what separates a useful agent from a chatbot.",
+        source="Gamma",
+    ),
 ]
 QUANT = [
-    make_article("q1", "Small language models (SLMs) with 4-bit quantization run on a laptop with 16 GB of RAM.",
-                 "Distillation moves what a large model knows into a small one.", source="Alpha"),
-    make_article("q2", "SLMs are now good enough for on-device assistants on phones.",
-                 "A 4-bit quantized model needs a quarter of the memory of the 16-bit original.", source="Beta"),
-    make_article("q3", "Small language models answer in milliseconds because they run on device.",
-                 "Quantization to 4 bits keeps most of the accuracy while cutting memory use.", source="Gamma"),
-    make_article("q4", "Phones now ship with SLMs for offline dictation.",
-                 "Serving small language models costs a fraction of serving large ones.", source="Delta"),
+    make_article(
+        "q1",
+        "Small language models (SLMs) with 4-bit quantization run on a laptop with 16 GB of RAM.",
+        "Distillation moves what a large model knows into a small one.",
+        source="Alpha",
+    ),
+    make_article(
+        "q2",
+        "SLMs are now good enough for on-device assistants on phones.",
+        "A 4-bit quantized model needs a quarter of the memory of the 16-bit original.",
+        source="Beta",
+    ),
+    make_article(
+        "q3",
+        "Small language models answer in milliseconds because they run on device.",
+        "Quantization to 4 bits keeps most of the accuracy while cutting memory use.",
+        source="Gamma",
+    ),
+    make_article(
+        "q4",
+        "Phones now ship with SLMs for offline dictation.",
+        "Serving small language models costs a fraction of serving large ones.",
+        source="Delta",
+    ),
 ]
 
 
 def test_sentences_keep_abbreviations_and_decimals_whole():
     text = "GPT-4.5 costs $2.50 per 1M tokens, e.g. for chat. Dr. Smith agrees. Is it worth it? Yes."
     assert split_sentences(text) == [
-        "GPT-4.5 costs $2.50 per 1M tokens, e.g. for chat.", "Dr. Smith agrees.", "Is it worth it?", "Yes."]
+        "GPT-4.5 costs $2.50 per 1M tokens, e.g. for chat.",
+        "Dr. Smith agrees.",
+        "Is it worth it?",
+        "Yes.",
+    ]
 
 
 def test_word_forms_meet_in_one_term():
@@ -127,7 +160,7 @@ def test_a_phrase_strong_every_week_gives_way_as_a_name():
     evergreen = {key: 8 for key in ("small languag model", "languag model", "small languag")}
     later = summarize_week(QUANT + AGENTS, [], seen_phrases=evergreen)
     assert later.trends[0].article_ids == slm.article_ids  # the same story ...
-    assert later.trends[0].name != slm.name                # ... under what is new in it
+    assert later.trends[0].name != slm.name  # ... under what is new in it
 
 
 def test_max_trends_shows_the_widest_stories_and_lists_the_rest():
@@ -155,14 +188,26 @@ def test_paraphrases_that_share_phrases_count_as_similar_for_bullets():
 
 
 DPO = [
-    make_article("d1", "Focus on Direct Preference Optimization: instead of reinforcement learning with a reward model, "
-                       "labs train on pairs of answers that people ranked.",
-                 "Preference pairs are cheaper to collect than reward labels.", source="Alpha"),
-    make_article("d2", "Direct Preference Optimization lets a team of two align an eight-billion-parameter model "
-                       "on a single GPU over a weekend.", "Ranked preference pairs were all the team collected.",
-                 source="Beta"),
-    make_article("d3", "Retrieval keeps answers current without retraining the model.",
-                       "Retrieval also lets each answer cite the passage it used.", source="Gamma"),
+    make_article(
+        "d1",
+        "Focus on Direct Preference Optimization: instead of reinforcement learning with a reward model, "
+        "labs train on pairs of answers that people ranked.",
+        "Preference pairs are cheaper to collect than reward labels.",
+        source="Alpha",
+    ),
+    make_article(
+        "d2",
+        "Direct Preference Optimization lets a team of two align an eight-billion-parameter model "
+        "on a single GPU over a weekend.",
+        "Ranked preference pairs were all the team collected.",
+        source="Beta",
+    ),
+    make_article(
+        "d3",
+        "Retrieval keeps answers current without retraining the model.",
+        "Retrieval also lets each answer cite the passage it used.",
+        source="Gamma",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """`digest summarize` as users call it: on a folder, with or without a topic."""
+
 from __future__ import annotations
 
 import json
@@ -10,14 +11,14 @@ from digest.cli import main
 
 NOTES = {
     "storm.md": "# Storm hits the coast\n\nA storm with winds of 180 km/h hit the northern coast on Monday. "
-                "Ten thousand homes lost power after the storm hit the coast. "
-                "Rescue teams from three regions reached the flooded towns by boat.\n",
+    "Ten thousand homes lost power after the storm hit the coast. "
+    "Rescue teams from three regions reached the flooded towns by boat.\n",
     "power.md": "# Power cut after the storm\n\nTen thousand homes lost power when the storm hit the coast. "
-                "The grid operator expects to restore power within three days. "
-                "Engineers are working through the night on two damaged substations.\n",
+    "The grid operator expects to restore power within three days. "
+    "Engineers are working through the night on two damaged substations.\n",
     "aid/appeal.txt": "Aid appeal for flooded towns\n\nThe Red Cross opened an aid appeal for the flooded towns. "
-                      "Donations of food and blankets reached the flooded towns on Wednesday. "
-                      "Volunteers from three regions joined the aid effort in the flooded towns.\n",
+    "Donations of food and blankets reached the flooded towns on Wednesday. "
+    "Volunteers from three regions joined the aid effort in the flooded towns.\n",
 }
 
 
@@ -44,8 +45,10 @@ def test_a_folder_is_read_file_by_file_and_each_passage_names_its_file(tmp_path)
         text, _, shown = line.rpartition("  [")
         assert shown.rstrip("]") in files, line
         assert text and text in " ".join(NOTES.values()).replace("\n", " ")
-    assert any(str(folder / "aid" / "appeal.txt") in line for line in run("summarize", str(folder), "-n", "9").stdout
-               .splitlines()), "files in subfolders are read too"
+    assert any(
+        str(folder / "aid" / "appeal.txt") in line
+        for line in run("summarize", str(folder), "-n", "9").stdout.splitlines()
+    ), "files in subfolders are read too"
 
 
 def test_json_output_keeps_the_path_apart_from_the_text(tmp_path):
@@ -62,8 +65,10 @@ def test_an_empty_folder_is_a_warning_and_one_error_line(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("summarize", str(tmp_path / "empty"))
     assert result.exit_code == 1
-    assert result.stderr == (f"warning: {tmp_path / 'empty'}: no files to read in this folder "
-                             "(Markdown, text, HTML or news-wire)\nerror: no readable files to summarize\n")
+    assert result.stderr == (
+        f"warning: {tmp_path / 'empty'}: no files to read in this folder "
+        "(Markdown, text, HTML or news-wire)\nerror: no readable files to summarize\n"
+    )
 
 
 def test_a_query_changes_what_comes_first(tmp_path):
@@ -72,8 +77,14 @@ def test_a_query_changes_what_comes_first(tmp_path):
     aid = run("summarize", str(folder), "-n", "2", "--query", "aid appeal donations").stdout.splitlines()
     assert plain != aid
     assert all("aid" in line.lower() or "donations" in line.lower() for line in aid)
-    topic = run("summarize", str(folder), "-n", "2", "--query",
-                "Describe when the grid operator will restore power to the homes.").stdout.splitlines()
+    topic = run(
+        "summarize",
+        str(folder),
+        "-n",
+        "2",
+        "--query",
+        "Describe when the grid operator will restore power to the homes.",
+    ).stdout.splitlines()
     assert "power" in topic[0].lower()
 
 
@@ -102,19 +113,34 @@ def test_a_folder_of_news_wire_files_is_summarized_with_a_topic_statement(tmp_pa
     folder = tmp_path / "D0601A"
     folder.mkdir()
     stories = [
-        ("Chip makers report a record quarter", "Memory makers reported record sales as data centres bought "
-         "high-bandwidth memory for language models.",
-         "Prices for high-bandwidth memory rose about 20% in the quarter."),
-        ("Memory prices keep rising", "Prices for high-bandwidth memory rose again as data centres bought more "
-         "chips for language models.", "A strike at a packaging plant delayed shipments by two weeks."),
-        ("Factories run at full capacity", "Memory makers said their factories run at full capacity to meet "
-         "demand from data centres.", "The companies plan two new factories that open in 2026."),
+        (
+            "Chip makers report a record quarter",
+            "Memory makers reported record sales as data centres bought high-bandwidth memory for language models.",
+            "Prices for high-bandwidth memory rose about 20% in the quarter.",
+        ),
+        (
+            "Memory prices keep rising",
+            "Prices for high-bandwidth memory rose again as data centres bought more chips for language models.",
+            "A strike at a packaging plant delayed shipments by two weeks.",
+        ),
+        (
+            "Factories run at full capacity",
+            "Memory makers said their factories run at full capacity to meet demand from data centres.",
+            "The companies plan two new factories that open in 2026.",
+        ),
     ]
     for n, (headline, lead, more) in enumerate(stories):
         (folder / f"APW2024042{n}.01{n}7").write_text(
-            WIRE.format(docno=f"APW2024042{n}.01{n}7", day=n, headline=headline, lead=lead, more=more))
-    result = run("summarize", str(folder), "--words", "40", "--query",
-                 "Memory prices. Describe how prices for high-bandwidth memory changed and why.")
+            WIRE.format(docno=f"APW2024042{n}.01{n}7", day=n, headline=headline, lead=lead, more=more)
+        )
+    result = run(
+        "summarize",
+        str(folder),
+        "--words",
+        "40",
+        "--query",
+        "Memory prices. Describe how prices for high-bandwidth memory changed and why.",
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines and "Prices for high-bandwidth memory rose" in lines[0]

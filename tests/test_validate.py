@@ -1,4 +1,5 @@
 """Templates that check themselves: MJML's own rules, each problem at the template line that wrote it."""
+
 from __future__ import annotations
 
 import json
@@ -68,13 +69,17 @@ def test_valid_variations_raise_no_false_alarm(tmp_path, monkeypatch):
     {% endblock %}
     """
     style = "a { color: red; }\n.x > .y { margin: 0 }\n"
-    assert problems(tmp_path, {"digest.mjml.j2": layout, "style.css.j2": style, "trend.mjml.j2": TREND},
-                    monkeypatch) == []
+    assert (
+        problems(tmp_path, {"digest.mjml.j2": layout, "style.css.j2": style, "trend.mjml.j2": TREND}, monkeypatch) == []
+    )
 
 
 def test_a_misspelled_tag_is_named_at_its_partials_line(tmp_path, monkeypatch):
-    found = problems(tmp_path, {"trend.mjml.j2": TREND.replace("<mj-column>", "<mj-colum>")
-                                                      .replace("</mj-column>", "</mj-colum>")}, monkeypatch)
+    found = problems(
+        tmp_path,
+        {"trend.mjml.j2": TREND.replace("<mj-column>", "<mj-colum>").replace("</mj-column>", "</mj-colum>")},
+        monkeypatch,
+    )
     assert found == ["templates/trend.mjml.j2:3: <mj-colum> is not an MJML tag (did you mean <mj-column>?)"]
 
 
@@ -90,8 +95,9 @@ def test_a_child_its_parent_does_not_take(tmp_path, monkeypatch):
     </mj-section>
     """
     found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
-    assert found == ["templates/footer.mjml.j2:2: <mj-text> cannot be used inside <mj-section>, "
-                     "only inside <mj-column> or <mj-hero>"]
+    assert found == [
+        "templates/footer.mjml.j2:2: <mj-text> cannot be used inside <mj-section>, only inside <mj-column> or <mj-hero>"
+    ]
 
 
 def test_a_bad_colour_unit_and_choice(tmp_path, monkeypatch):
@@ -132,8 +138,16 @@ def test_html_outside_mj_text_and_a_comment_where_mjml_takes_none(tmp_path, monk
 
 def test_a_problem_in_a_loop_is_reported_once(tmp_path, monkeypatch):
     bullet = '<mj-text colr="red">{{ bullet.text }}</mj-text>\n'
-    found = problems(tmp_path, {"bullet.mjml.j2": bullet, "trend.mjml.j2": TREND.replace(
-        '<mj-text css-class="bullets">\n      <ul>', "").replace("</ul>\n    </mj-text>", "")}, monkeypatch)
+    found = problems(
+        tmp_path,
+        {
+            "bullet.mjml.j2": bullet,
+            "trend.mjml.j2": TREND.replace('<mj-text css-class="bullets">\n      <ul>', "").replace(
+                "</ul>\n    </mj-text>", ""
+            ),
+        },
+        monkeypatch,
+    )
     assert found == ["templates/bullet.mjml.j2:1: <mj-text> has no attribute colr (did you mean color?)"]
 
 
@@ -149,7 +163,8 @@ def test_markup_a_variable_writes_is_placed_at_the_variables_line(tmp_path, monk
     </mj-section>
     """
     assert problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch) == [
-        "templates/footer.mjml.j2:5: <mj-txt> is not an MJML tag (did you mean <mj-text>?)"]
+        "templates/footer.mjml.j2:5: <mj-txt> is not an MJML tag (did you mean <mj-text>?)"
+    ]
 
 
 def test_markup_mjml_python_reads_otherwise_is_reported_too(tmp_path, monkeypatch):
@@ -166,7 +181,8 @@ def test_markup_mjml_python_reads_otherwise_is_reported_too(tmp_path, monkeypatc
     ]
     include = '<mj-include path="./footer.mjml" />\n'
     assert problems(tmp_path, {"footer.mjml.j2": include}, monkeypatch) == [
-        'templates/footer.mjml.j2:1: <mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead']
+        'templates/footer.mjml.j2:1: <mj-include> cannot be compiled here: use {% include "file.mjml.j2" %} instead'
+    ]
 
 
 def test_the_rule_table_names_the_mjml_version_it_follows():
@@ -177,8 +193,9 @@ def test_the_rule_table_names_the_mjml_version_it_follows():
 
 
 def test_the_parser_reads_ending_tags_raw_and_keeps_attributes_as_written():
-    (root,) = parse('<mjml><mj-body><mj-text a="&amp;"><mj-x/><p>1 < 2</mj-text><!-- c --></mj-body></mjml>',
-                    rules().ending_tags)
+    (root,) = parse(
+        '<mjml><mj-body><mj-text a="&amp;"><mj-x/><p>1 < 2</mj-text><!-- c --></mj-body></mjml>', rules().ending_tags
+    )
     (body,) = root.children
     text, comment = body.children
     assert text.tag == "mj-text" and text.attributes == {"a": "&amp;"} and text.children == []
@@ -191,7 +208,8 @@ def test_render_issue_stops_on_a_broken_template(tmp_path, monkeypatch):
     with pytest.raises(InvalidTemplate) as caught:
         render_issue(make_digest(), [tmp_path])
     assert caught.value.exit_code == 2 and caught.value.lines == [
-        "trend.mjml.j2:3: <mj-colum> is not an MJML tag (did you mean <mj-column>?)"]
+        "trend.mjml.j2:3: <mj-colum> is not an MJML tag (did you mean <mj-column>?)"
+    ]
     assert "Agents and tool use" in render_issue(make_digest(), [tmp_path], validate=False).html
 
 
@@ -199,7 +217,8 @@ def test_an_unclosed_if_is_reported_where_it_opened(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "digest.mjml.j2").write_text(
         '{% extends "default:digest.mjml.j2" %}\n{% block footer %}\n<mj-section>\n{% if issue.view_url %}\n'
-        "<mj-column></mj-column>\n</mj-section>\n{% endblock %}\n")
+        "<mj-column></mj-column>\n</mj-section>\n{% endblock %}\n"
+    )
     (tmp_path / "footer.txt.j2").write_text("{% for t in digest.trends %}\n{{ t.name }}\n")
     with pytest.raises(TemplateError) as caught:
         render_issue(make_digest(), [tmp_path])
@@ -249,7 +268,8 @@ def test_check_lists_every_problem_and_exits_2(sample, monkeypatch):
     monkeypatch.chdir(sample)
     assert run("check").exit_code == 0
     (sample / "templates" / "footer.mjml.j2").write_text(
-        '<mj-section padding="10">\n  <mj-colum>\n  </mj-colum>\n</mj-section>\n')
+        '<mj-section padding="10">\n  <mj-colum>\n  </mj-colum>\n</mj-section>\n'
+    )
     result = run("check")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -298,7 +318,6 @@ def test_templates_lists_each_part_and_whose_it_is(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "digest.trends[].name" in result.stdout
 
 
-
 def test_check_validates_both_sides_of_the_usual_ifs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sources.yaml").write_text("newsletter: {title: T}\nsources:\n  - {name: Notes, path: notes/}\n")
@@ -307,9 +326,11 @@ def test_check_validates_both_sides_of_the_usual_ifs(tmp_path, monkeypatch):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "header.mjml.j2").write_text(
         "<mj-section>\n  <mj-column>\n{% if newsletter.url %}\n    <mj-txt>{{ newsletter.url }}</mj-txt>\n"
-        "{% endif %}\n  </mj-column>\n</mj-section>\n")
+        "{% endif %}\n  </mj-column>\n</mj-section>\n"
+    )
     (tmp_path / "templates" / "intro.mjml.j2").write_text(
-        "{% if not digest.trends %}\n<mj-section padding=\"1\"></mj-section>\n{% endif %}\n")
+        '{% if not digest.trends %}\n<mj-section padding="1"></mj-section>\n{% endif %}\n'
+    )
     result = run("check")  # the newsletter has no url and this week's issue will have trends, but some week won't
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -324,9 +345,37 @@ def test_any_markup_gives_problems_never_an_exception():
     from digest.render.sourcemap import strip
     from digest.render.validate import check
 
-    pieces = ["<mj-section", "<mj-column>", "</mj-column>", "<mj-text>", "</mj-text>", "<p>", "</p>", "</br>", "<!--",
-              "-->", " padding=", '"10px"', "'", "=", ">", "/>", "<", "</", "<![CDATA[", "]]>", "<!doctype x>", "\n",
-              "text", "\ue0000:1\ue001", "<mj-raw>", "</mj-raw>", "<mj-colum", " color=red", "&amp;"]
+    pieces = [
+        "<mj-section",
+        "<mj-column>",
+        "</mj-column>",
+        "<mj-text>",
+        "</mj-text>",
+        "<p>",
+        "</p>",
+        "</br>",
+        "<!--",
+        "-->",
+        " padding=",
+        '"10px"',
+        "'",
+        "=",
+        ">",
+        "/>",
+        "<",
+        "</",
+        "<![CDATA[",
+        "]]>",
+        "<!doctype x>",
+        "\n",
+        "text",
+        "\ue0000:1\ue001",
+        "<mj-raw>",
+        "</mj-raw>",
+        "<mj-colum",
+        " color=red",
+        "&amp;",
+    ]
     rng = random.Random(9)
     for _ in range(400):
         markup = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
@@ -334,15 +383,19 @@ def test_any_markup_gives_problems_never_an_exception():
 
 
 def test_a_partial_that_closes_the_layouts_tag_is_the_one_blamed(tmp_path, monkeypatch):
-    footer = '<mj-section><mj-column><mj-text>Bye</mj-text></mj-column></mj-section>\n</mj-body>\n'
+    footer = "<mj-section><mj-column><mj-text>Bye</mj-text></mj-column></mj-section>\n</mj-body>\n"
     found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
-    assert found == ["templates/footer.mjml.j2:2: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
-                     "which closes it itself (leave it out here)"]
+    assert found == [
+        "templates/footer.mjml.j2:2: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
+        "which closes it itself (leave it out here)"
+    ]
     (tmp_path / "templates" / "footer.mjml.j2").unlink()
     layout = '{% extends "default:digest.mjml.j2" %}\n{% block footer %}\n' + footer + "{% endblock %}\n"
     found = problems(tmp_path, {"digest.mjml.j2": layout}, monkeypatch)
-    assert found == ["templates/digest.mjml.j2:4: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
-                     "which closes it itself (leave it out here)"]
+    assert found == [
+        "templates/digest.mjml.j2:4: </mj-body> closes the <mj-body> of the default digest.mjml.j2, "
+        "which closes it itself (leave it out here)"
+    ]
     (tmp_path / "templates" / "digest.mjml.j2").unlink()
     extra = problems(tmp_path, {"footer.mjml.j2": footer.replace("\n</mj-body>", "</mj-section>")}, monkeypatch)
     assert extra == ["templates/footer.mjml.j2:1: </mj-section> closes no open tag"]
@@ -358,24 +411,30 @@ def test_a_tag_left_open_is_one_line_not_one_per_child(tmp_path, monkeypatch):
     """
     found = problems(tmp_path, {"footer.mjml.j2": footer}, monkeypatch)
     assert found == ["templates/footer.mjml.j2:2: <mj-divider> is never closed (end it with <mj-divider />)"]
-    column = "<mj-section>\n<mj-column>\n<mj-text>One</mj-text>\n<mj-column><mj-text>Two</mj-text></mj-column>\n" \
-             "</mj-section>\n"
+    column = (
+        "<mj-section>\n<mj-column>\n<mj-text>One</mj-text>\n<mj-column><mj-text>Two</mj-text></mj-column>\n"
+        "</mj-section>\n"
+    )
     found = problems(tmp_path, {"footer.mjml.j2": column}, monkeypatch)
     assert found == ["templates/footer.mjml.j2:2: <mj-column> is never closed (close it with </mj-column>)"]
-    closed = problems(tmp_path, {"footer.mjml.j2": footer.replace("<mj-divider>", "<mj-divider></mj-divider>")},
-                      monkeypatch)
+    closed = problems(
+        tmp_path, {"footer.mjml.j2": footer.replace("<mj-divider>", "<mj-divider></mj-divider>")}, monkeypatch
+    )
     assert closed == []
 
 
-@pytest.mark.parametrize(("footer", "said"), [
-    ("{% if newsletter.url %}\n<mj-section></mj-section>\n", ":1: {% if %} is never closed"),
-    ("<mj-section>{{ trend.nam }}</mj-section>\n", ":1: 'trend' is undefined"),
-    ("<mj-section>{{ newsletter.title | shout }}</mj-section>\n", ":1: No filter named 'shout'"),
-    ('\n{% include "missing.mjml.j2" %}\n', ":2: template not found: missing.mjml.j2"),
-    ("<mj-section><mj-column><mj-text><b>Bye</mj-text></mj-column></mj-section>\n", ":1: <b> is never closed"),
-    ("<mj-section><mj-column><mj-text>Bye</mj-text></mj-column>\n", ":1: <mj-section> is never closed"),
-    ("<mj-section><mj-column><mj-text>1 < 2</mj-text></mj-column></mj-section>\n", ":1: a bare '<' (write &lt;)"),
-])
+@pytest.mark.parametrize(
+    ("footer", "said"),
+    [
+        ("{% if newsletter.url %}\n<mj-section></mj-section>\n", ":1: {% if %} is never closed"),
+        ("<mj-section>{{ trend.nam }}</mj-section>\n", ":1: 'trend' is undefined"),
+        ("<mj-section>{{ newsletter.title | shout }}</mj-section>\n", ":1: No filter named 'shout'"),
+        ('\n{% include "missing.mjml.j2" %}\n', ":2: template not found: missing.mjml.j2"),
+        ("<mj-section><mj-column><mj-text><b>Bye</mj-text></mj-column></mj-section>\n", ":1: <b> is never closed"),
+        ("<mj-section><mj-column><mj-text>Bye</mj-text></mj-column>\n", ":1: <mj-section> is never closed"),
+        ("<mj-section><mj-column><mj-text>1 < 2</mj-text></mj-column></mj-section>\n", ":1: a bare '<' (write &lt;)"),
+    ],
+)
 def test_any_broken_template_exits_2_and_keeps_the_last_issue(sample, monkeypatch, footer, said):
     monkeypatch.chdir(sample)
     assert run("build", "--week", WEEK).exit_code == 0

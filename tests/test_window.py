@@ -1,4 +1,5 @@
 """Which articles go into which issue, and never into two."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -21,8 +22,13 @@ def state(tmp_path):
 
 
 def feed_entry(id, day):
-    return make_article(id, "text", url=f"https://example.org/{id}",
-                        published=datetime(2024, 4, day, 12, tzinfo=timezone.utc), source="Blog")
+    return make_article(
+        id,
+        "text",
+        url=f"https://example.org/{id}",
+        published=datetime(2024, 4, day, 12, tzinfo=timezone.utc),
+        source="Blog",
+    )
 
 
 def test_weeks_parse_and_span():
@@ -30,8 +36,10 @@ def test_weeks_parse_and_span():
     assert Week.parse("2024-W17").end == date(2024, 4, 28)
     assert Week.last_complete(date(2024, 4, 29)) == W17
     assert Week.parse("2020-W53").label == "2020-W53"
-    for bad, message in [("2024-17", "expected an ISO week like 2024-W17, got '2024-17'"),
-                         ("2023-W53", "2023 has no week 53")]:
+    for bad, message in [
+        ("2024-17", "expected an ISO week like 2024-W17, got '2024-17'"),
+        ("2023-W53", "2023 has no week 53"),
+    ]:
         with pytest.raises(ValueError, match=message):
             Week.parse(bad)
 
@@ -80,13 +88,20 @@ def test_trend_history_feeds_momentum(state):
 def test_near_identical_text_from_two_feeds_is_one_article_citing_both():
     from digest.collect.dedupe import merge_near_duplicates
 
-    story = ("The lab released a small language model that runs on phones. It answers in under "
-             "100 milliseconds and keeps private data on the device. Quantization to 4 bits made it fit. ") * 3
+    story = (
+        "The lab released a small language model that runs on phones. It answers in under "
+        "100 milliseconds and keeps private data on the device. Quantization to 4 bits made it fit. "
+    ) * 3
     first = make_article("url:https://a.example/x", story, source="Wire", url="https://a.example/x")
-    copy = make_article("url:https://b.example/y", story + " Via our partners.", source="Mirror",
-                        url="https://b.example/y")
-    other = make_article("url:https://c.example/z", "A different story about agents that book trips. " * 5,
-                         source="Blog", url="https://c.example/z")
+    copy = make_article(
+        "url:https://b.example/y", story + " Via our partners.", source="Mirror", url="https://b.example/y"
+    )
+    other = make_article(
+        "url:https://c.example/z",
+        "A different story about agents that book trips. " * 5,
+        source="Blog",
+        url="https://c.example/z",
+    )
     merged = merge_near_duplicates([first, copy, other])
     assert [a.id for a in merged] == [first.id, other.id]
     assert merged[0].sources == ("Wire", "Mirror")
@@ -95,17 +110,23 @@ def test_near_identical_text_from_two_feeds_is_one_article_citing_both():
 def test_a_story_an_earlier_issue_told_is_not_told_again_under_a_new_url(state):
     from digest.collect.dedupe import fingerprint
 
-    story = ("The lab released a small language model that runs on phones and answers in milliseconds. "
-             "Quantization to four bits brought it down to under two gigabytes, small enough for mid-range "
-             "devices. Distillation from the large model recovered most of the quality lost by going small, "
-             "and serving costs fell by nine tenths because nothing leaves the device any more. The team says "
-             "private data now stays on the phone, and the assistant works on a plane without a network.")
+    story = (
+        "The lab released a small language model that runs on phones and answers in milliseconds. "
+        "Quantization to four bits brought it down to under two gigabytes, small enough for mid-range "
+        "devices. Distillation from the large model recovered most of the quality lost by going small, "
+        "and serving costs fell by nine tenths because nothing leaves the device any more. The team says "
+        "private data now stays on the phone, and the assistant works on a plane without a network."
+    )
     old = feed_entry("old", 16)
     old = type(old)(**{**{f: getattr(old, f) for f in old.__slots__}, "blocks": make_article("x", story).blocks})
     state.store_prints("2024-W16", [(old.id, fingerprint(old))])
-    again = make_article("url:https://elsewhere.example/copy", story + "Reposted.", source="Mirror",
-                         url="https://elsewhere.example/copy",
-                         published=datetime(2024, 4, 24, tzinfo=timezone.utc))
+    again = make_article(
+        "url:https://elsewhere.example/copy",
+        story + "Reposted.",
+        source="Mirror",
+        url="https://elsewhere.example/copy",
+        published=datetime(2024, 4, 24, tzinfo=timezone.utc),
+    )
     fresh = feed_entry("fresh", 24)
     assert [a.id for a in select_for_issue([again, fresh], W17, state, NOW)] == [fresh.id]
 

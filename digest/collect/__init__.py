@@ -9,6 +9,7 @@ articles the state holds for it, so a source that is down costs nothing.
 Readers are registered by source kind; each returns what it read and what
 went wrong.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,15 @@ class Collection:
     fetched: list[Fetched] = field(default_factory=list)
 
 
-def collect_week(sources: Sequence[Source], state: State, week: Week, root: Path, limits: Limits | None = None,
-                 now: datetime | None = None, progress: Callable[[Fetched], None] | None = None) -> Collection:
+def collect_week(
+    sources: Sequence[Source],
+    state: State,
+    week: Week,
+    root: Path,
+    limits: Limits | None = None,
+    now: datetime | None = None,
+    progress: Callable[[Fetched], None] | None = None,
+) -> Collection:
     """The articles of `week`'s issue: read, one story once, the week's, kept ones back, full text in."""
     limits = limits or Limits()
     collection = read_sources(sources, root, state, limits, progress, since=week.start - timedelta(days=1))
@@ -54,7 +62,7 @@ def collect_week(sources: Sequence[Source], state: State, week: Week, root: Path
     articles = select_for_issue(dedupe(collection.articles + kept), week, state, now=now)
     filled, page_warnings = fill_full_text(articles, sources, state, limits)
     if any(new is not old for new, old in zip(filled, articles, strict=True)):  # teasers of one story at two addresses
-        filled = dedupe(filled)                                      # meet once their pages are in
+        filled = dedupe(filled)  # meet once their pages are in
     collection.articles = filled
     collection.warnings += page_warnings
     return collection
@@ -106,8 +114,14 @@ def _read_feed(source: Source, root: Path) -> FeedRead:
 READERS: dict[str, Reader] = {"path": _read_path, "feed": _read_feed}
 
 
-def read_sources(sources: Sequence[Source], root: Path, state: State | None = None, limits: Limits | None = None,
-                 progress: Callable[[Fetched], None] | None = None, since: date | None = None) -> Collection:
+def read_sources(
+    sources: Sequence[Source],
+    root: Path,
+    state: State | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[Fetched], None] | None = None,
+    since: date | None = None,
+) -> Collection:
     """Read every source; failures become warnings and `failed` stats, never exceptions.
 
     Feeds over HTTP are fetched first, all at once; local sources are read as
@@ -132,19 +146,32 @@ def read_sources(sources: Sequence[Source], root: Path, state: State | None = No
         if read.error:
             result.warnings.append(f"{source.name}: {read.error}")
         status = read.status or ("failed" if read.error else ("ok" if read.articles else "empty"))
-        result.stats.append(SourceStats(name=source.name, kind=source.kind, location=where, status=status,
-                                        entries=read.entries, error=read.error))
+        result.stats.append(
+            SourceStats(
+                name=source.name,
+                kind=source.kind,
+                location=where,
+                status=status,
+                entries=read.entries,
+                error=read.error,
+            )
+        )
         result.articles.extend(read.articles)
     return result
 
 
-def _read_remote(sources: list[Source], state: State | None, limits: Limits,
-                 progress: Callable[[Fetched], None] | None,
-                 since: date | None) -> tuple[dict[str, FeedRead], list[Fetched]]:
+def _read_remote(
+    sources: list[Source],
+    state: State | None,
+    limits: Limits,
+    progress: Callable[[Fetched], None] | None,
+    since: date | None,
+) -> tuple[dict[str, FeedRead], list[Fetched]]:
     """Fetch every feed at once; each is parsed as soon as it arrives, on every core."""
     names = {s.location: s.name for s in sources}
     known = state.feed_validators(names) if state else {}
     with Parsers(len(names)) as parsers:
+
         def arrived(answer: Fetched) -> None:
             # Work while the other feeds are still on the wire: parse new bytes, load stored articles.
             if answer.status == "ok":
@@ -158,11 +185,18 @@ def _read_remote(sources: list[Source], state: State | None, limits: Limits,
         fresh = state.fresh_feeds(names, limits.fresh) if state and limits.fresh else set()
         for url in fresh:
             arrived(Fetched(url, "not-modified"))
-        fetched = fetch_all([url for url in names if url not in fresh],
-                            {url: Validators(*pair) for url, pair in known.items()}, limits, arrived)
+        fetched = fetch_all(
+            [url for url in names if url not in fresh],
+            {url: Validators(*pair) for url, pair in known.items()},
+            limits,
+            arrived,
+        )
         fetched.update({url: Fetched(url, "not-modified") for url in fresh})
-        reads = {s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
-                 for s in sources if s.location in fetched}
+        reads = {
+            s.location: from_fetched(s, fetched[s.location], state, parsers.result(s.location))
+            for s in sources
+            if s.location in fetched
+        }
     return reads, list(fetched.values())
 
 
@@ -209,8 +243,7 @@ def _from_state(name: str, answer: Fetched, state: State | None, since: date | N
     return FeedRead(articles=cache.load(articles, name, since), entries=entries, status="not-modified")
 
 
-def from_fetched(source: Source, answer: Fetched, state: State | None,
-                 parsed: FeedRead | None = None) -> FeedRead:
+def from_fetched(source: Source, answer: Fetched, state: State | None, parsed: FeedRead | None = None) -> FeedRead:
     """Articles from what the server said: new bytes, 'not modified', or an error."""
     if answer.status == "failed":
         return FeedRead(error=answer.error)
@@ -222,8 +255,13 @@ def from_fetched(source: Source, answer: Fetched, state: State | None,
     read = parsed or _parse_for_cache(source.name, answer.body, answer.final_url, answer.headers)
     read.warnings[:0] = moved
     if state is not None and read.error is None:
-        state.store_feed(source.location, answer.headers.get("etag"), answer.headers.get("last-modified"),
-                         read.entries, read.cached or cache.dump(read.articles))
+        state.store_feed(
+            source.location,
+            answer.headers.get("etag"),
+            answer.headers.get("last-modified"),
+            read.entries,
+            read.cached or cache.dump(read.articles),
+        )
     return read
 
 
@@ -233,6 +271,9 @@ def summary(collection: Collection) -> str | None:
         return None
     urls = {f.url for f in collection.fetched}
     counts = Counter("ok" if s.status == "empty" else s.status for s in collection.stats if s.location in urls)
-    parts = [f"{counts[key]} {label}" for key, label in (("ok", "ok"), ("not-modified", "not modified"),
-                                                           ("failed", "failed")) if counts[key]]
+    parts = [
+        f"{counts[key]} {label}"
+        for key, label in (("ok", "ok"), ("not-modified", "not modified"), ("failed", "failed"))
+        if counts[key]
+    ]
     return f"{sum(counts.values())} feeds: " + ", ".join(parts)

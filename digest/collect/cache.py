@@ -1,5 +1,6 @@
 """Articles to JSON and back: a feed that answers 304 is not parsed again, and an issue's
 articles are kept whole in the state, so rebuilding a week needs none of its sources."""
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,17 @@ def dump_one(article: Article) -> str:
 
 
 def _plain(a: Article) -> dict[str, Any]:
-    return {"id": a.id, "title": a.title, "source": a.source, "url": a.url, "path": a.path,
-            "published": a.published.isoformat() if a.published else None, "author": a.author,
-            "tags": list(a.tags), "blocks": [[b.kind, b.text, b.level] for b in a.blocks]}
+    return {
+        "id": a.id,
+        "title": a.title,
+        "source": a.source,
+        "url": a.url,
+        "path": a.path,
+        "published": a.published.isoformat() if a.published else None,
+        "author": a.author,
+        "tags": list(a.tags),
+        "blocks": [[b.kind, b.text, b.level] for b in a.blocks],
+    }
 
 
 def load(text: str, source: str, since: date | None = None) -> list[Article]:
@@ -39,8 +48,15 @@ def load_one(text: str) -> Article:
 
 
 def _article(d: dict[str, Any], source: str | None = None) -> Article:
-    return Article(id=d["id"], title=d["title"], source=source or d["source"], url=d["url"], path=d["path"],
-                   published=datetime.fromisoformat(d["published"]) if d["published"] else None,
-                   author=d["author"], tags=tuple(d["tags"]),
-                   blocks=tuple(Block(kind, text, level) for kind, text, level in d["blocks"]),
-                   also_sources=tuple(d.get("also_sources", ())) if source is None else ())
+    return Article(
+        id=d["id"],
+        title=d["title"],
+        source=source or d["source"],
+        url=d["url"],
+        path=d["path"],
+        published=datetime.fromisoformat(d["published"]) if d["published"] else None,
+        author=d["author"],
+        tags=tuple(d["tags"]),
+        blocks=tuple(Block(kind, text, level) for kind, text, level in d["blocks"]),
+        also_sources=tuple(d.get("also_sources", ())) if source is None else (),
+    )

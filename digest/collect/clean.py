@@ -6,6 +6,7 @@ times, avatars, share and subscribe blocks, "See Also" link lists. What
 stays keeps its structure, so the summarizer knows a list item from a
 paragraph and which section a sentence is in.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,16 +39,21 @@ _BOILERPLATE_RE = re.compile(
     re.IGNORECASE,
 )
 # Lines that open a tail of links and calls to action: drop them and what follows.
-_TAIL_RE = re.compile(r"^(?:see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|"
-                      r"you may also like.*|more from .{0,40}|loved this (?:read|post|article)\??|notes?\s*:?)$",
-                      re.IGNORECASE)
+_TAIL_RE = re.compile(
+    r"^(?:see also|related(?: posts| articles| reading| stories)?|read (?:more|next)|"
+    r"you may also like.*|more from .{0,40}|loved this (?:read|post|article)\??|notes?\s*:?)$",
+    re.IGNORECASE,
+)
 _CREDIT_RE = re.compile(
     r"(?:Photographer|Photo(?:graph)?\s+(?:by|credit)|Image\s+(?:by|credit|source)|Credit)\s*:?\s*"
     # Name words are capitalised and stop at the next capital: credits get glued ("WinsteadPhotographer").
-    r"[A-Z][a-z.'’-]*(?:[ \t]+(?:[A-Z][a-z.'’-]*|on|via|de|van|von))*")
-_BYLINE_RE = re.compile(r"^(?:by|written by|posted by|author)\s*:?\s+"
-                        r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
-                        re.IGNORECASE)
+    r"[A-Z][a-z.'’-]*(?:[ \t]+(?:[A-Z][a-z.'’-]*|on|via|de|van|von))*"
+)
+_BYLINE_RE = re.compile(
+    r"^(?:by|written by|posted by|author)\s*:?\s+"
+    r"(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})$",
+    re.IGNORECASE,
+)
 
 
 def is_boilerplate(text: str) -> bool:
@@ -75,7 +81,7 @@ def is_tail_marker(text: str) -> bool:
 def drop_tail(blocks: list[Block]) -> list[Block]:
     """Cut a trailing "See Also" / "Loved This Read?" / "NOTES:" section of short lines."""
     for i, block in enumerate(blocks):
-        if is_tail_marker(block.text) and all(len(b.text.split()) <= 30 for b in blocks[i + 1:]):
+        if is_tail_marker(block.text) and all(len(b.text.split()) <= 30 for b in blocks[i + 1 :]):
             return blocks[:i]
     return [b for b in blocks if not is_tail_marker(b.text)]
 
@@ -131,7 +137,8 @@ _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _TABLE_RE = re.compile(r"^\|.*\|$")
 # "... dropped by 8 points. [Paper][contam]": a link label after the last sentence, a pointer, not prose.
 _LINK_AFTER_SENTENCE_RE = re.compile(
-    r"(?<=[.!?\"”)])(?:[ \t]+|[ \t]*\n[ \t]*)\[[^\]\n]{1,40}\](?:\([^)\n]*\)|\[[^\]\n]*\])[ \t]*(?=\n|$)")
+    r"(?<=[.!?\"”)])(?:[ \t]+|[ \t]*\n[ \t]*)\[[^\]\n]{1,40}\](?:\([^)\n]*\)|\[[^\]\n]*\])[ \t]*(?=\n|$)"
+)
 _LINK_DEF_RE = re.compile(r"^\[[^\]]+\]:\s*\S+")
 _RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
@@ -227,8 +234,11 @@ def _ends_paragraph(lines: list[str], i: int) -> bool:
     """
     line = lines[i].strip()
     nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    wrapped = len(line) >= 50 and not line.endswith((".", "!", "?", ":", "”", '"', ")")) \
+    wrapped = (
+        len(line) >= 50
+        and not line.endswith((".", "!", "?", ":", "”", '"', ")"))
         and (nxt[:1].islower() or not _title_case(line))
+    )
     return not nxt or not wrapped
 
 
@@ -244,8 +254,9 @@ def _looks_like_title(line: str) -> bool:
     return 0 < len(words) <= 12 and not line.endswith((".", ",", ";", "!")) and line[:1].isupper()
 
 
-def add_block(blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False,
-         markdown: bool = True) -> None:
+def add_block(
+    blocks: list[Block], kind: str, text: str, level: int, guess: bool, alone: bool = False, markdown: bool = True
+) -> None:
     text = normalize(strip_credits(_inline(text) if markdown else text))
     if not text or (is_boilerplate(text) and not is_tail_marker(text)):
         return
@@ -328,8 +339,7 @@ def escaped(text: str) -> str:
     """A name (a path, an id) with those characters as visible escapes (\\x01), so names stay distinct."""
     if _UNCARRIABLE_RE.search(text) is None:
         return text
-    return _UNCARRIABLE_RE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"),
-                               text)
+    return _UNCARRIABLE_RE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def clean_article(article: Article) -> Article:
@@ -338,12 +348,23 @@ def clean_article(article: Article) -> Article:
     The readers' one boundary: each builds its articles through this, so no
     stray byte of one file or feed can make the render of the whole issue fail.
     """
-    fields = (article.id, article.title, article.author or "", article.url or "", *article.tags,
-              *(block.text for block in article.blocks))
+    fields = (
+        article.id,
+        article.title,
+        article.author or "",
+        article.url or "",
+        *article.tags,
+        *(block.text for block in article.blocks),
+    )
     if not any(_UNCARRIABLE_RE.search(text) for text in fields):
         return article
     blocks = tuple(Block(b.kind, text, b.level) for b in article.blocks if (text := carriable(b.text)))
-    return replace(article, id=escaped(article.id), title=carriable(article.title) or "(untitled)",
-                   author=carriable(article.author) or None if article.author else None,
-                   url=carriable(article.url) or None if article.url else None, blocks=blocks,
-                   tags=tuple(tag for t in article.tags if (tag := carriable(t))))
+    return replace(
+        article,
+        id=escaped(article.id),
+        title=carriable(article.title) or "(untitled)",
+        author=carriable(article.author) or None if article.author else None,
+        url=carriable(article.url) or None if article.url else None,
+        blocks=blocks,
+        tags=tuple(tag for t in article.tags if (tag := carriable(t))),
+    )

@@ -6,6 +6,7 @@ are sampled by hash (a fixed 1 in 4, so two copies keep the same sample),
 articles sharing samples become candidates, and candidates whose sampled
 Jaccard overlap reaches the threshold merge, keeping every source.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ _WORD_RE = re.compile(r"\w+")
 
 def fingerprint(article: Article) -> frozenset[int]:
     words = _WORD_RE.findall(article.text.lower())
-    shingles = (zlib.crc32(" ".join(words[i:i + 5]).encode()) for i in range(max(len(words) - 4, 1)))
+    shingles = (zlib.crc32(" ".join(words[i : i + 5]).encode()) for i in range(max(len(words) - 4, 1)))
     return frozenset(h for h in shingles if h % SAMPLE == 0)
 
 
@@ -30,8 +31,9 @@ def _similar(a: frozenset[int], b: frozenset[int], threshold: float) -> bool:
     return len(a & b) / len(a | b) >= threshold
 
 
-def already_told(articles: Sequence[Article], earlier: Sequence[tuple[str, frozenset[int]]],
-                 threshold: float = THRESHOLD) -> set[str]:
+def already_told(
+    articles: Sequence[Article], earlier: Sequence[tuple[str, frozenset[int]]], threshold: float = THRESHOLD
+) -> set[str]:
     """Ids of articles whose text an earlier issue already carried (under another id)."""
     holders: dict[int, list[int]] = defaultdict(list)
     for k, (_, sample) in enumerate(earlier):
@@ -62,8 +64,10 @@ def merge_near_duplicates(articles: Sequence[Article], threshold: float = THRESH
         for h in sample:
             for j in holders[h]:
                 shared[j] += 1
-        match = next((j for j, _ in sorted(shared.items(), key=lambda kv: -kv[1])
-                      if _similar(sample, prints[j], threshold)), None)
+        match = next(
+            (j for j, _ in sorted(shared.items(), key=lambda kv: -kv[1]) if _similar(sample, prints[j], threshold)),
+            None,
+        )
         if match is None:
             kept.append(i)
             for h in sample:

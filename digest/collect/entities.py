@@ -17,6 +17,7 @@ Character references to what XML cannot carry (`&#1;`, `&#xD800;`) go too:
 the strict parsers refuse the feed for them and feedparser's loose one
 raises on a lone surrogate.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,13 +26,18 @@ import re
 from .clean import drop_uncarriable
 
 SHORT = 32  # bytes: the longest entity value put in place of its references
-_WIDE_MARKS = ("ENTITY".encode("utf-16-le"), "ENTITY".encode("utf-16-be"),
-                 "ENTITY".encode("utf-32-le"), "ENTITY".encode("utf-32-be"))
+_WIDE_MARKS = (
+    "ENTITY".encode("utf-16-le"),
+    "ENTITY".encode("utf-16-be"),
+    "ENTITY".encode("utf-32-le"),
+    "ENTITY".encode("utf-32-be"),
+)
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[", re.IGNORECASE)
 # The internal subset, token by token: quoted literals and comments may hold "]" and ">".
 _SUBSET_TOKEN_RE = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|\]\s*>|[^\"'<\]]+|<|\]", re.DOTALL)
-_DECLARATION_RE = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s%\"'<>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)",
-                             re.IGNORECASE)
+_DECLARATION_RE = re.compile(
+    rb"<!ENTITY\s+(%\s+)?([^\s%\"'<>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)", re.IGNORECASE
+)
 _PLAIN_VALUE_RE = re.compile(rb"(?:[^&<%]|&#[0-9]{1,7};|&#x[0-9A-Fa-f]{1,6};)*")
 _CHARREF_RE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _REFERENCE_RE = re.compile(rb"&([^\s&;<>\"']{1,100});")
@@ -60,14 +66,14 @@ def _defuse(data: bytes) -> tuple[bytes, str | None]:
     if b"ENTITY" not in data and b"entity" not in data:
         return data, None
     opening = _DOCTYPE_RE.search(data)
-    if opening is None or b"<" in _strip_prolog(data[:opening.start()]):
+    if opening is None or b"<" in _strip_prolog(data[: opening.start()]):
         return data, None  # no internal subset, or a DOCTYPE inside the content (escaped HTML): not ours
     end = _subset_end(data, opening.end())
     if end is None:
-        return data[:opening.start()], "the feed's DOCTYPE never ends"
-    values, unsafe = _declarations(data[opening.end():end[0]])
-    head = data[:opening.start()] + data[opening.start():opening.end() - 1].rstrip() + b">"
-    body, left = _rewrite(data[end[1]:], values, unsafe, budget=len(data) + 65536)
+        return data[: opening.start()], "the feed's DOCTYPE never ends"
+    values, unsafe = _declarations(data[opening.end() : end[0]])
+    head = data[: opening.start()] + data[opening.start() : opening.end() - 1].rstrip() + b">"
+    body, left = _rewrite(data[end[1] :], values, unsafe, budget=len(data) + 65536)
     if not left:
         return head + body, None
     return head + body, f"the feed declares XML entities: {left} reference(s) to them dropped, not expanded"
@@ -85,12 +91,20 @@ def _charref(match: re.Match[bytes]) -> bytes:
 
 def _wide_codec(data: bytes) -> str | None:
     """The codec of a UTF-16 or UTF-32 document, from its BOM or its first character '<'."""
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return codec
-    for start, codec in ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"),
-                         (b"\x00<", "utf-16-be")):
+    for start, codec in (
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00", "utf-16-le"),
+        (b"\x00<", "utf-16-be"),
+    ):
         if data.startswith(start):
             return codec
     return None

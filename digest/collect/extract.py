@@ -1,4 +1,5 @@
 """`digest extract`: the main text of one page or document, file or URL."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ Feed HTML never reaches the email as HTML: it is cleaned into blocks like any
 local page. Entities a feed declares itself are defused before either parser
 runs (entities.py).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -50,8 +51,9 @@ def read_feed_file(name: str, path: Path) -> FeedRead:
     return parse_feed(name, data, base_url=None, headers={"content-type": "application/xml"})
 
 
-def parse_feed(name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None = None,
-               fast: bool = True) -> FeedRead:
+def parse_feed(
+    name: str, data: bytes, base_url: str | None, headers: dict[str, str] | None = None, fast: bool = True
+) -> FeedRead:
     """Articles from the bytes of a feed; a malformed feed keeps what was recovered.
 
     Well-formed XML with its encoding declared goes through fastfeedparser
@@ -78,8 +80,9 @@ def _parse_xml(name: str, data: bytes, base_url: str | None, headers: dict[str, 
     response = {"content-location": base_url} if base_url else {}
     # Feed HTML is turned into text by our own cleaner, so feedparser's sanitizer is wasted work.
     try:
-        parsed = feedparser.parse(data, response_headers={**response, **(headers or {})}, sanitize_html=False,
-                                  resolve_relative_uris=False)
+        parsed = feedparser.parse(
+            data, response_headers={**response, **(headers or {})}, sanitize_html=False, resolve_relative_uris=False
+        )
     except Exception as exc:  # noqa: BLE001 - feedparser's loose parser has its own bugs; one feed, one warning
         return FeedRead(error=f"not a feed (the parser failed: {type(exc).__name__}: {_reason(exc)})")
     result = FeedRead(entries=len(parsed.entries))
@@ -161,10 +164,18 @@ def _parse_fast(name: str, data: bytes, base_url: str | None, tree) -> FeedRead 
 
 _ENTRY_TAGS = ("item", "{http://purl.org/rss/1.0/}item", "{http://www.w3.org/2005/Atom}entry")
 # Where feeds put an entry's text: content:encoded, description, Atom content and summary, iTunes and Media RSS.
-_TEXT_TAGS = frozenset({"{http://purl.org/rss/1.0/modules/content/}encoded", "description",
-                        "{http://purl.org/rss/1.0/}description", "{http://www.w3.org/2005/Atom}content",
-                        "{http://www.w3.org/2005/Atom}summary", "{http://www.itunes.com/dtds/podcast-1.0.dtd}summary",
-                        "{http://search.yahoo.com/mrss/}description", "{http://purl.org/dc/elements/1.1/}description"})
+_TEXT_TAGS = frozenset(
+    {
+        "{http://purl.org/rss/1.0/modules/content/}encoded",
+        "description",
+        "{http://purl.org/rss/1.0/}description",
+        "{http://www.w3.org/2005/Atom}content",
+        "{http://www.w3.org/2005/Atom}summary",
+        "{http://www.itunes.com/dtds/podcast-1.0.dtd}summary",
+        "{http://search.yahoo.com/mrss/}description",
+        "{http://purl.org/dc/elements/1.1/}description",
+    }
+)
 
 
 def _entry_texts(tree) -> list[str]:
@@ -184,8 +195,9 @@ def _inner(element) -> str:
         return (element.text or "").strip()
     if element.get("type") == "xhtml" and len(element) == 1 and etree.QName(element[0]).localname == "div":
         element = element[0]  # Atom's XHTML content: the div holds the content, it is not part of it
-    inner = (element.text or "") + "".join(etree.tostring(child, encoding="unicode", with_tail=True)
-                                           for child in element)
+    inner = (element.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", with_tail=True) for child in element
+    )
     return re.sub(r"\s+xmlns(?::\w+)?=\"[^\"]*\"", "", inner).strip()
 
 
@@ -211,16 +223,18 @@ def _article(name: str, entry: Any, site: str = "", html: str | None = None) -> 
     if not title and not blocks:
         return None
     key = url or entry.get("id") or hashlib.sha256(f"{title}\n{html}".encode(errors="replace")).hexdigest()[:16]
-    return clean_article(Article(
-        id=f"url:{key}",
-        title=title or "(untitled)",
-        source=name,
-        blocks=blocks,
-        url=url,
-        published=_date(entry),
-        author=entry.get("author") or None,
-        tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
-    ))
+    return clean_article(
+        Article(
+            id=f"url:{key}",
+            title=title or "(untitled)",
+            source=name,
+            blocks=blocks,
+            url=url,
+            published=_date(entry),
+            author=entry.get("author") or None,
+            tags=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
+        )
+    )
 
 
 # UTF-8 read as Latin-1/cp1252 somewhere upstream: "CafÃ©", "itâ€™s".
@@ -274,8 +288,8 @@ def _parse_json_feed(name: str, data: bytes) -> FeedRead:
             "title": _typed(item.get("title"), str),
             "content": [{"value": html}] if (html := _typed(item.get("content_html"), str)) else [],
             "summary": _typed(item.get("content_text"), str) or _typed(item.get("summary"), str),
-            "author": _typed(_typed(item.get("author"), dict).get("name"), str) or next(
-                (name for a in authors if (name := _typed(a.get("name"), str))), None),
+            "author": _typed(_typed(item.get("author"), dict).get("name"), str)
+            or next((name for a in authors if (name := _typed(a.get("name"), str))), None),
             "tags": [{"term": t} for t in _typed(item.get("tags"), list) if isinstance(t, str)],
             "published": _typed(item.get("date_published"), str) or None,
             "updated": _typed(item.get("date_modified"), str) or None,

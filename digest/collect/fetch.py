@@ -5,6 +5,7 @@ the bytes, with connect/read timeouts and a total deadline per feed, at most
 two retries with backoff on timeouts, refused connections and 5xx, a size
 cap, conditional GET (ETag, Last-Modified) and a User-Agent naming digest.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,8 +58,12 @@ class Fetched:
     seconds: float = 0.0
 
 
-def fetch_all(urls: Sequence[str], validators: Mapping[str, Validators] | None = None,
-              limits: Limits = Limits(), progress: Callable[[Fetched], None] | None = None) -> dict[str, Fetched]:
+def fetch_all(
+    urls: Sequence[str],
+    validators: Mapping[str, Validators] | None = None,
+    limits: Limits = Limits(),
+    progress: Callable[[Fetched], None] | None = None,
+) -> dict[str, Fetched]:
     """Fetch every URL concurrently; each result says ok, not-modified or failed."""
     work = _fetch_all(list(dict.fromkeys(urls)), validators or {}, limits, progress)
     try:
@@ -75,13 +80,16 @@ async def _fetch_all(urls, validators, limits, progress) -> dict[str, Fetched]:
 
     timeout = aiohttp.ClientTimeout(total=None, connect=limits.connect, sock_read=limits.read)
     connector = aiohttp.TCPConnector(limit=limits.concurrency, limit_per_host=limits.per_host, ttl_dns_cache=300)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector,
-                                     headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}) as session:
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=connector, headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT}
+    ) as session:
+
         async def one(url: str) -> Fetched:
             started = time.perf_counter()
             try:
-                result = await asyncio.wait_for(_with_retries(session, url, validators.get(url), limits),
-                                                timeout=limits.deadline)
+                result = await asyncio.wait_for(
+                    _with_retries(session, url, validators.get(url), limits), timeout=limits.deadline
+                )
             except asyncio.TimeoutError:
                 result = Fetched(url, "failed", error=f"timed out (no answer within {limits.deadline:g} s)")
             result.seconds = time.perf_counter() - started
@@ -102,7 +110,7 @@ async def _with_retries(session, url: str, validators: Validators | None, limits
         if not retry or attempt == RETRIES:
             return result
         # A server that says when to come back (429, 503) is heeded, within the feed's deadline.
-        wait = result.retry_after if result.retry_after is not None else limits.backoff * (2 ** attempt)
+        wait = result.retry_after if result.retry_after is not None else limits.backoff * (2**attempt)
         await asyncio.sleep(min(wait, limits.deadline / 3))
     return result  # pragma: no cover - the loop always returns
 
@@ -122,17 +130,26 @@ async def _get(session, url: str, validators: Validators | None, limits: Limits)
             if response.status == 304:
                 return Fetched(url, "not-modified", final_url=str(response.url), moved_to=moved), False
             if response.status >= 400:
-                return Fetched(url, "failed", error=_http_error(response.status), moved_to=moved,
-                               retry_after=_retry_after(response.headers.get("Retry-After"))), \
-                    response.status >= 500 or response.status == 429
+                return Fetched(
+                    url,
+                    "failed",
+                    error=_http_error(response.status),
+                    moved_to=moved,
+                    retry_after=_retry_after(response.headers.get("Retry-After")),
+                ), response.status >= 500 or response.status == 429
             chunks, size = [], 0
             async for chunk in response.content.iter_chunked(65536):
                 size += len(chunk)
                 if size > limits.max_bytes:
-                    return Fetched(url, "failed", error=f"larger than {limits.max_bytes // 1_000_000} MB, not read"), False
+                    return Fetched(
+                        url, "failed", error=f"larger than {limits.max_bytes // 1_000_000} MB, not read"
+                    ), False
                 chunks.append(chunk)
-            kept = {k.lower(): v for k, v in response.headers.items()
-                    if k.lower() in ("content-type", "etag", "last-modified", "content-location")}
+            kept = {
+                k.lower(): v
+                for k, v in response.headers.items()
+                if k.lower() in ("content-type", "etag", "last-modified", "content-location")
+            }
             return Fetched(url, "ok", b"".join(chunks), str(response.url), kept, moved_to=moved), False
     except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
         return Fetched(url, "failed", error="timed out"), True

@@ -7,6 +7,7 @@ the title survives. Nothing here raises on bad input: the worst case is
 less metadata. YAML goes through the one alias-refusing loader, so a
 "billion laughs" block costs a warning, not the build.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,25 @@ from ..yamlsafe import RefusedYAML
 from ..yamlsafe import load as load_yaml
 
 FENCES = {"---": "yaml", "+++": "toml"}
-KNOWN = frozenset({"title", "date", "published", "pubdate", "created", "author", "authors", "tags",
-                   "categories", "keywords", "description", "summary", "draft", "lastmod", "updated"})
+KNOWN = frozenset(
+    {
+        "title",
+        "date",
+        "published",
+        "pubdate",
+        "created",
+        "author",
+        "authors",
+        "tags",
+        "categories",
+        "keywords",
+        "description",
+        "summary",
+        "draft",
+        "lastmod",
+        "updated",
+    }
+)
 _OPEN_RE = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _LINE_RE = re.compile(r"^([A-Za-z_][\w-]*?)\s*(?::|=|-(?=\s))\s*(.*?)\s*$")
 _LIST_ITEM_RE = re.compile(r"^\s+-\s+(.+?)\s*$")
@@ -35,14 +53,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, str | None]:
         meta, body = _header_lines(stripped) or ({}, text)
         return meta, body, None
     fence = stripped[:3]
-    rest = stripped[opening.end():]
+    rest = stripped[opening.end() :]
     closing = re.search(rf"^(?:{re.escape(fence)}|\.\.\.)[ \t]*$", rest, re.MULTILINE)
     if closing is not None:
-        block, body = rest[:closing.start()], rest[closing.end():]
+        block, body = rest[: closing.start()], rest[closing.end() :]
     else:
         # An unclosed fence: the metadata is the run of lines up to the first blank one.
         block, _, body = rest.partition("\n\n")
-    first_line = text[:len(text) - len(stripped)].count("\n") + 2  # the block's, in the file: after the fence
+    first_line = text[: len(text) - len(stripped)].count("\n") + 2  # the block's, in the file: after the fence
     meta, problem = parse_block(block, FENCES[fence], first_line)
     if not meta:
         return {}, text, problem  # a horizontal rule, not front matter: keep the text whole
@@ -62,8 +80,11 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str] | None:
     lines = head.split("\n")
     found = [_HEADER_RE.match(line) for line in lines]
     matches = [m for m in found if m is not None]
-    if len(matches) < len(found) or not any(m.group(1).lower() == "title" for m in matches) \
-            or not all(m.group(1).lower() in KNOWN for m in matches):
+    if (
+        len(matches) < len(found)
+        or not any(m.group(1).lower() == "title" for m in matches)
+        or not all(m.group(1).lower() in KNOWN for m in matches)
+    ):
         return None
     return {m.group(1).lower(): _unquote(m.group(2)) for m in matches}, body
 

@@ -6,6 +6,7 @@ none. Only the articles of the issue being built are fetched, concurrently
 under the same limits as feeds, and the extracted text is kept in the state
 file by URL, so a page is fetched once.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def wants_full_text(article: Article, mode: str) -> bool:
     return mode == "always" or len(article.text.split()) < TEASER_WORDS
 
 
-def fill_full_text(articles: Sequence[Article], sources: Sequence[Source], state: State,
-                   limits: Limits | None = None) -> tuple[list[Article], list[str]]:
+def fill_full_text(
+    articles: Sequence[Article], sources: Sequence[Source], state: State, limits: Limits | None = None
+) -> tuple[list[Article], list[str]]:
     """The articles with teasers replaced by their pages' text; one warning per page that failed."""
     modes = {s.name: s.fulltext for s in sources if s.kind == "feed"}
     wanted = [a for a in articles if a.source in modes and wants_full_text(a, modes[a.source])]

@@ -5,6 +5,7 @@ directly; page furniture (scripts, navigation, share bars, cookie banners,
 hidden text) goes before the walk, and the text goes through the same
 boilerplate rules as Markdown and plain text.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,21 +13,75 @@ import re
 from ..models import Block
 from .clean import TAG_RE, TODO_RE, add_block, drop_tail, drop_uncarriable, text_to_blocks
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "canvas", "iframe", "form", "button", "input",
-              "select", "textarea", "nav", "footer", "aside", "figure", "figcaption", "picture", "img", "video",
-              "audio", "header", "dialog", "object", "embed", "label", "table", "pre")
-_FURNITURE_RE = re.compile(r"(?:^|[\s_-])(?:share|social|cookie|consent|banner|newsletter|subscribe|signup|"
-                           r"related|promo|advert|ads?|sidebar|comments?|breadcrumbs?|author-bio|byline|"
-                           r"meta|tags|popup|modal|toolbar|menu|nav)(?:$|[\s_-])", re.IGNORECASE)
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "nav",
+    "footer",
+    "aside",
+    "figure",
+    "figcaption",
+    "picture",
+    "img",
+    "video",
+    "audio",
+    "header",
+    "dialog",
+    "object",
+    "embed",
+    "label",
+    "table",
+    "pre",
+)
+_FURNITURE_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|social|cookie|consent|banner|newsletter|subscribe|signup|"
+    r"related|promo|advert|ads?|sidebar|comments?|breadcrumbs?|author-bio|byline|"
+    r"meta|tags|popup|modal|toolbar|menu|nav)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 _KEEP = frozenset({"article", "main", "body", "html"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _PARAGRAPHS = frozenset({"p", "blockquote", "dd", "dt"})
-_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "span", "center", "details", "summary",
-                         "li", "ul", "ol", "dl", "html", "font", "small", "em", "strong", "b", "i", "a"})
+_CONTAINERS = frozenset(
+    {
+        "div",
+        "section",
+        "article",
+        "main",
+        "body",
+        "span",
+        "center",
+        "details",
+        "summary",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "html",
+        "font",
+        "small",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "a",
+    }
+)
 _SECTIONS = frozenset({"div", "section", "article", "main", "center", "details"})
 _SPACED = ("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote")
-_BLOCKY = frozenset({"p", "div", "section", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-                     "dl", "article", "main"})
+_BLOCKY = frozenset(
+    {"p", "div", "section", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "article", "main"}
+)
 
 
 def html_to_blocks(html: str) -> list[Block]:
@@ -46,8 +101,11 @@ def html_to_blocks(html: str) -> list[Block]:
         return text_to_blocks(TAG_RE.sub(" ", html))
     # The searches below cost more than the walk on a feed's short description: skip what cannot match.
     lowered = html.lower()
-    root = _main(tree) if ("<body" in lowered or "<main" in lowered or "<article" in lowered
-                           or "role=" in lowered) else tree
+    root = (
+        _main(tree)
+        if ("<body" in lowered or "<main" in lowered or "<article" in lowered or "role=" in lowered)
+        else tree
+    )
     hidden = hidden_elements(root) if any(mark in lowered for mark in _HIDDEN_MARKS) else []
     for element in list(root.iter(*_DROP_TAGS)) + hidden:
         if element is not root and element.getparent() is not None:
@@ -64,9 +122,11 @@ def html_to_blocks(html: str) -> list[Block]:
     return drop_tail(blocks)
 
 
-_HIDDEN = ('.//*[@hidden or @aria-hidden="true" or contains(translate(@style, " ", ""), "display:none")'
-           ' or contains(translate(@style, " ", ""), "visibility:hidden")]'
-           ' | .//sup[translate(normalize-space(.), "0123456789[]*†", "") = ""]')
+_HIDDEN = (
+    './/*[@hidden or @aria-hidden="true" or contains(translate(@style, " ", ""), "display:none")'
+    ' or contains(translate(@style, " ", ""), "visibility:hidden")]'
+    ' | .//sup[translate(normalize-space(.), "0123456789[]*†", "") = ""]'
+)
 _HIDDEN_MARKS = ("hidden", "display", "visibility", "<sup")
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -116,8 +176,9 @@ def _walk(node, blocks: list[Block], depth: int) -> None:
             add_block(blocks, "paragraph", child.text_content(), 0, False, markdown=False)
         elif tag == "br":
             flush()
-        elif tag in _SECTIONS or (tag in _CONTAINERS and any(
-                isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants())):
+        elif tag in _SECTIONS or (
+            tag in _CONTAINERS and any(isinstance(e.tag, str) and e.tag in _BLOCKY for e in child.iterdescendants())
+        ):
             flush()  # a div or section is a block of its own, even without <p> inside
             _walk(child, blocks, depth)
         else:

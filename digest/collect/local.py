@@ -5,6 +5,7 @@ Metadata comes from front matter, else from the content (first heading, a
 byline, a date line), else from the file name. A file that can't be read is
 one warning and the build goes on.
 """
+
 from __future__ import annotations
 
 import glob
@@ -49,9 +50,11 @@ _DATE_RES = (
     re.compile(r"^\W*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\W*$"),
 )
 # "Posted 17 November 2024 by Jo Park", "Published on March 3, 2024"
-_POSTED_RE = re.compile(r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})"
-                        r"(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
-                        re.IGNORECASE)
+_POSTED_RE = re.compile(
+    r"^(?:posted|published|updated)\s+(?:on\s+)?(?P<date>.+?\d{4})"
+    r"(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
+    re.IGNORECASE,
+)
 _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
 
@@ -107,8 +110,13 @@ def decode(data: bytes, declared: str | None = None) -> str:
     """Bytes to text: a BOM, else UTF-8, else the declared charset, else cp1252."""
     if not data.strip():
         raise UnreadableFile("empty file")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec)
@@ -216,16 +224,25 @@ def _json_ld(tree) -> dict[str, Any]:
             keywords = item.get("keywords")
             if isinstance(keywords, str):
                 keywords = [k.strip() for k in keywords.split(",")]
-            return {"title": item.get("headline"), "date": item.get("datePublished"),
-                    "author": author.get("name") if isinstance(author, dict) else author,
-                    "tags": [str(k).strip() for k in keywords or [] if str(k).strip()]}
+            return {
+                "title": item.get("headline"),
+                "date": item.get("datePublished"),
+                "author": author.get("name") if isinstance(author, dict) else author,
+                "tags": [str(k).strip() for k in keywords or [] if str(k).strip()],
+            }
     return {}
 
 
 READERS: dict[str, Callable[[bytes, Path], Document]] = {
-    ".md": _read_markdown, ".markdown": _read_markdown, ".mdown": _read_markdown, ".mkd": _read_markdown,
-    ".txt": _read_text, ".text": _read_text,
-    ".html": _read_html, ".htm": _read_html, ".xhtml": _read_html,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".mdown": _read_markdown,
+    ".mkd": _read_markdown,
+    ".txt": _read_text,
+    ".text": _read_text,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".xhtml": _read_html,
 }
 
 
@@ -246,9 +263,13 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
             day = parse_date(text)
             if day and "date" not in found:
                 found["date"] = day
-                if kept and _NAME_RE.match(kept[-1].text) and "author" not in found \
-                        and len(kept[-1].text.split()) <= 3 \
-                        and kept[-1].text != found.get("title"):
+                if (
+                    kept
+                    and _NAME_RE.match(kept[-1].text)
+                    and "author" not in found
+                    and len(kept[-1].text.split()) <= 3
+                    and kept[-1].text != found.get("title")
+                ):
                     found["author"] = kept.pop().text
                 continue
             if (posted := _POSTED_RE.match(text)) and (day := parse_date(posted.group("date"))) and "date" not in found:
@@ -291,8 +312,9 @@ def parse_date(text: Any) -> datetime | None:
             month = int(parts["mon"])
         else:
             name = parts["month"].lower()
-            month = next((n for n, full in enumerate(_MONTHS, 1)
-                          if full.startswith(name[:3]) and full.startswith(name)), 0)
+            month = next(
+                (n for n, full in enumerate(_MONTHS, 1) if full.startswith(name[:3]) and full.startswith(name)), 0
+            )
         try:
             return datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc)
         except ValueError:
@@ -375,8 +397,20 @@ def read_local(name: str, location: str, root: Path) -> tuple[list[Article], lis
             warnings.append(f"{shown}: {exc}")
             continue
         warnings.extend(f"{shown}: {warning}" for warning in doc.warnings)
-        articles.append(clean_article(Article(id=f"file:{shown}", title=doc.title, source=name, blocks=doc.blocks,
-                                              path=shown, published=doc.published, author=doc.author, tags=doc.tags)))
+        articles.append(
+            clean_article(
+                Article(
+                    id=f"file:{shown}",
+                    title=doc.title,
+                    source=name,
+                    blocks=doc.blocks,
+                    path=shown,
+                    published=doc.published,
+                    author=doc.author,
+                    tags=doc.tags,
+                )
+            )
+        )
     return articles, warnings
 
 
@@ -400,8 +434,11 @@ def printable_path(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = os.fsencode(text).decode("utf-8", errors="backslashreplace") if _escaped_bytes(text) \
+        text = (
+            os.fsencode(text).decode("utf-8", errors="backslashreplace")
+            if _escaped_bytes(text)
             else text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+        )
     return escaped(text)
 
 

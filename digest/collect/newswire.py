@@ -7,6 +7,7 @@ like `&Cx1f;`), so it is read with patterns, not an XML parser. The wire's
 furniture goes: the transmission header, slug and trailer, and the dateline
 before the first sentence ("KINGSTON, Jamaica (AP) _ ").
 """
+
 from __future__ import annotations
 
 import html
@@ -35,7 +36,7 @@ _STRICT_DATELINE_RE = re.compile(rf"{_PLACE}(?:{_AGENCY}\s*{_DASH}|_)\s+(?=\S)")
 def is_newswire(text: str) -> bool:
     head = text.lstrip("\ufeff \t\r\n")[:300]
     if head.startswith("<?xml"):
-        head = head[head.find("?>") + 2:].lstrip()
+        head = head[head.find("?>") + 2 :].lstrip()
     return bool(re.match(r"<DOC\b", head, re.IGNORECASE))
 
 

@@ -5,6 +5,7 @@ page around it; its XML output keeps headings, paragraphs and list items,
 which become our blocks. When it finds nothing (a bare fragment, an
 unusual page) our own cleaner reads the page instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,9 +31,16 @@ def page_to_blocks(html: str) -> tuple[list[Block], dict[str, Any]]:
             for element in hidden:
                 element.drop_tree()
             html = lxml.html.tostring(tree, encoding="unicode")
-        xml = trafilatura.extract(html, output_format="xml", include_comments=False, include_tables=True,
-                                  include_formatting=False, include_links=False, include_images=False,
-                                  with_metadata=True)
+        xml = trafilatura.extract(
+            html,
+            output_format="xml",
+            include_comments=False,
+            include_tables=True,
+            include_formatting=False,
+            include_links=False,
+            include_images=False,
+            with_metadata=True,
+        )
         root = etree.fromstring(xml.encode("utf-8")) if xml else None
     except Exception:  # noqa: BLE001 - a page trafilatura cannot read is read by our cleaner
         root = None

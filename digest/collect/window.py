@@ -7,6 +7,7 @@ later issue never repeats one and a rebuild of a week gets the same articles.
 An article the editor took out of an issue (`digest forget`) stays out of it
 and of every earlier one; the first later issue built takes it, whatever its date.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -35,8 +36,9 @@ def dedupe(articles: Sequence[Article]) -> list[Article]:
     return merge_near_duplicates(merge_same(articles))
 
 
-def select_for_issue(articles: Sequence[Article], week: Week, state: State,
-                     now: datetime | None = None) -> list[Article]:
+def select_for_issue(
+    articles: Sequence[Article], week: Week, state: State, now: datetime | None = None
+) -> list[Article]:
     """The articles of `week`'s issue, in a stable order."""
     now = now or datetime.now(timezone.utc)
     state.see(((a.id, a.source, a.title) for a in articles), now=now)

@@ -18,6 +18,7 @@ edits again. An edit whose target is gone is one warning, never an error.
       drop: [https://example.org/weak-post]
       add: [{title: A post worth reading, url: https://example.org/good, source: Editor}]
 """
+
 from __future__ import annotations
 
 from .apply import added_id, apply_edits, edited_digest
@@ -36,6 +37,22 @@ from .file import (
 )
 from .keys import bullet_key, keyed, trend_key
 
-__all__ = ["AddedArticle", "added_id", "BulletEdit", "Edits", "EditsError", "TrendEdit", "apply_edits", "bullet_key",
-           "check_edits", "edited_digest", "edits_path", "keyed", "load_edits", "parse_edits", "save_edits",
-           "to_yaml", "trend_key"]
+__all__ = [
+    "AddedArticle",
+    "added_id",
+    "BulletEdit",
+    "Edits",
+    "EditsError",
+    "TrendEdit",
+    "apply_edits",
+    "bullet_key",
+    "check_edits",
+    "edited_digest",
+    "edits_path",
+    "keyed",
+    "load_edits",
+    "parse_edits",
+    "save_edits",
+    "to_yaml",
+    "trend_key",
+]

@@ -1,4 +1,5 @@
 """The edits stage: the draft as the editor wants it, and a warning for each edit whose target is gone."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,12 +37,19 @@ def apply_edits(draft: Digest, edits: Edits, shown: str = "edits") -> tuple[Dige
         if not bullets:
             done.append(f"dropped trend {trend.name!r}: none of its bullets is left")
             continue
-        trends.append(replace(trend, bullets=bullets, article_ids=tuple(i for i in trend.article_ids
-                                                                        if i not in dropped)))
+        trends.append(
+            replace(trend, bullets=bullets, article_ids=tuple(i for i in trend.article_ids if i not in dropped))
+        )
     trends = _edited_trends(trends, trend_edits, done)
     also = tuple(b for b in digest.also if set(b.article_ids) - dropped)  # a story the editor took out is not "also"
-    return replace(digest, trends=tuple(trends), articles=tuple(articles), note=edits.note, also=also,
-                   edits=tuple(done) + (("editor's note",) if edits.note else ())), warnings
+    return replace(
+        digest,
+        trends=tuple(trends),
+        articles=tuple(articles),
+        note=edits.note,
+        also=also,
+        edits=tuple(done) + (("editor's note",) if edits.note else ()),
+    ), warnings
 
 
 def _resolved(edits: dict[str, TrendEdit], keys: list[str], done: list[str]) -> tuple[dict[str, TrendEdit], list[str]]:
@@ -52,8 +60,9 @@ def _resolved(edits: dict[str, TrendEdit], keys: list[str], done: list[str]) -> 
     gone = []
     for key in sorted(edits.keys() - set(keys)):
         words = set(key.split("-"))
-        scored = [(len(words & set(k.split("-"))) / len(words | set(k.split("-"))), k) for k in keys
-                  if k not in resolved]
+        scored = [
+            (len(words & set(k.split("-"))) / len(words | set(k.split("-"))), k) for k in keys if k not in resolved
+        ]
         score, best = max(scored, default=(0.0, ""))
         if score >= 0.5:
             resolved[best] = edits[key]
@@ -72,8 +81,9 @@ def _added(added: AddedArticle) -> Article:
     return Article(id=added_id(added), title=added.title, source=added.source, blocks=(), url=added.url)
 
 
-def _edited_bullets(trend: Trend, edits: dict[str, BulletEdit], dropped: set[str], done: list[str]) -> tuple[
-        Bullet, ...]:
+def _edited_bullets(
+    trend: Trend, edits: dict[str, BulletEdit], dropped: set[str], done: list[str]
+) -> tuple[Bullet, ...]:
     kept: list[Bullet] = []
     for bullet in trend.bullets:
         edit = edits.get(bullet.key, BulletEdit())
@@ -107,8 +117,9 @@ def _edited_trends(trends: list[Trend], edits: dict[str, TrendEdit], done: list[
     pinned = {t.key for t in kept if edits.get(t.key, TrendEdit()).pin}
     done += [f"pinned trend {t.name!r}" for t in kept if t.key in pinned]
     # Pinned trends lead; places (`move:`) count in that order, the order the preview shows and its arrows swap.
-    kept = [replace(t, edited=t.edited + ("pinned",)) for t in kept if t.key in pinned] + \
-        [t for t in kept if t.key not in pinned]
+    kept = [replace(t, edited=t.edited + ("pinned",)) for t in kept if t.key in pinned] + [
+        t for t in kept if t.key not in pinned
+    ]
     moves = {t.key: move for t in kept if (move := edits.get(t.key, TrendEdit()).move)}
     done += [f"moved trend {t.name!r} to place {moves[t.key]}" for t in kept if t.key in moves]
     return _moved(kept, moves, lambda t: replace(t, edited=t.edited + ("moved",)))

@@ -1,4 +1,5 @@
 """The edits file, `edits/<week>.yaml`: what it may say, reading it with every problem named, writing it atomically."""
+
 from __future__ import annotations
 
 import os
@@ -66,7 +67,6 @@ def edits_path(root: Path, week: str) -> Path:
     return root / "edits" / f"{week}.yaml"
 
 
-
 def load_edits(path: Path) -> Edits:
     """The edits file at `path`, or no edits when it does not exist; EditsError names file, key and line."""
     try:
@@ -74,8 +74,9 @@ def load_edits(path: Path) -> Edits:
     except FileNotFoundError:
         return Edits()
     except (OSError, UnicodeDecodeError) as exc:
-        raise EditsError(f"{where(path)}: cannot read the edits file ({getattr(exc, 'strerror', None) or exc})") \
-            from None
+        raise EditsError(
+            f"{where(path)}: cannot read the edits file ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -115,10 +116,13 @@ def parse_edits(raw: Any, shown: str) -> Edits:
     if not isinstance(note, str):
         problems.append(f"{shown}: note: expected text")
         note = ""
-    trends = {str(k): TrendEdit(**check(v, TREND_FIELDS, f"trends.{k}"))
-              for k, v in _mapping(raw, "trends", shown).items()}
-    bullets = {str(k): BulletEdit(**check(v, BULLET_FIELDS, f"bullets.{k}"))
-               for k, v in _mapping(raw, "bullets", shown).items()}
+    trends = {
+        str(k): TrendEdit(**check(v, TREND_FIELDS, f"trends.{k}")) for k, v in _mapping(raw, "trends", shown).items()
+    }
+    bullets = {
+        str(k): BulletEdit(**check(v, BULLET_FIELDS, f"bullets.{k}"))
+        for k, v in _mapping(raw, "bullets", shown).items()
+    }
     articles = _mapping(raw, "articles", shown)
     drop = articles.get("drop") or []
     if not isinstance(drop, list) or not all(isinstance(item, str) for item in drop):
@@ -126,15 +130,20 @@ def parse_edits(raw: Any, shown: str) -> Edits:
         drop = []
     added = []
     for i, item in enumerate(articles.get("add") or []):
-        if not isinstance(item, dict) or not isinstance(item.get("title"), str) or \
-                not all(isinstance(v, str) for v in item.values()) or item.keys() - ARTICLE_FIELDS:
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("title"), str)
+            or not all(isinstance(v, str) for v in item.values())
+            or item.keys() - ARTICLE_FIELDS
+        ):
             problems.append(f"{shown}: articles.add[{i}]: expected {{title: ..., url: ..., source: ...}}")
             continue
         added.append(AddedArticle(**item))
     if problems:
         raise EditsError(problems)
-    return Edits(note=note.strip(), trends=trends, bullets=bullets, drop_articles=tuple(drop),
-                 add_articles=tuple(added))
+    return Edits(
+        note=note.strip(), trends=trends, bullets=bullets, drop_articles=tuple(drop), add_articles=tuple(added)
+    )
 
 
 def _mapping(raw: dict[str, Any], key: str, shown: str) -> dict[Any, Any]:
@@ -142,7 +151,6 @@ def _mapping(raw: dict[str, Any], key: str, shown: str) -> dict[Any, Any]:
     if not isinstance(value, dict):
         raise EditsError(f"{shown}: {key}: expected a mapping")
     return value
-
 
 
 def to_yaml(edits: Edits) -> str:
@@ -183,7 +191,6 @@ def save_edits(path: Path, edits: Edits) -> None:
 
 def _fields(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
-
 
 
 def check_edits(root: Path) -> None:

@@ -3,6 +3,7 @@
 A trend's key is the words of its draft name, small words left out; a
 bullet's is a short hash of its words and its trend's key.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,12 +13,13 @@ from ..models import Digest, replace
 
 WORD_RE = re.compile(r"[a-z0-9]+")
 # Small words an editor's rename of "Agents and tool use" to "Agents & tool use" should not change the key of.
-STOP = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
-                  "with"})
+STOP = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
+)
 
 
 def trend_key(name: str) -> str:
-    """"Agents and tool use" → "agents-tool-use": the words of the name, small words left out."""
+    """ "Agents and tool use" → "agents-tool-use": the words of the name, small words left out."""
     words = [w for w in WORD_RE.findall(name.lower()) if w not in STOP]
     return "-".join(dict.fromkeys(words)) or "trend"
 

@@ -3,6 +3,7 @@
 Both templates get the same variables (see `context`): `digest`, the very
 model `digest.json` holds, plus the `newsletter` settings and `issue` strings.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -40,8 +41,14 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
-def render_issue(digest: Digest, template_dirs: Sequence[Path] = (), *, validate: bool = True,
-                 budget: int = BUDGET, preview: bool = False) -> Rendered:
+def render_issue(
+    digest: Digest,
+    template_dirs: Sequence[Path] = (),
+    *,
+    validate: bool = True,
+    budget: int = BUDGET,
+    preview: bool = False,
+) -> Rendered:
     """Render one issue with the newsletter's templates (`template_dirs`) over the defaults.
 
     With `validate`, MJML that breaks MJML's rules stops here (InvalidTemplate,
@@ -87,8 +94,10 @@ def _budget_warnings(fitted: Fitted, full: int, linked: bool, budget: int) -> tu
     parts = (_count(fitted.bullets, "bullet"), _count(fitted.articles, "reading-list article"))
     what = " and ".join(part for part in parts if not part.startswith("0 "))
     where = f"the full issue is {WEB_PAGE}" + ("" if linked else " (set newsletter.url to link it)")
-    lines = [f"the email's HTML would be {full // 1024} KB, over its {budget // 1024} KB budget (Gmail clips at "
-             f"{GMAIL_CLIP // 1024} KB): {what} moved to the web version; {where}"]
+    lines = [
+        f"the email's HTML would be {full // 1024} KB, over its {budget // 1024} KB budget (Gmail clips at "
+        f"{GMAIL_CLIP // 1024} KB): {what} moved to the web version; {where}"
+    ]
     if fitted.over:
         lines.append(f"email still over {budget // 1024} KB with everything movable moved: shorten the templates")
     return tuple(lines)
@@ -126,15 +135,27 @@ def made_up_issue(newsletter: dict | None = None) -> Digest:
 
     from ..models import Article, Block, Bullet, Citation, SourceStats, Trend
 
-    article = Article(id="check", title="A checked article", source="Check", blocks=(Block("paragraph", "Text."),),
-                      url="https://example.org/check")
-    bullet = Bullet(text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url,
-                                                                              article.source),))
+    article = Article(
+        id="check",
+        title="A checked article",
+        source="Check",
+        blocks=(Block("paragraph", "Text."),),
+        url="https://example.org/check",
+    )
+    bullet = Bullet(
+        text="A bullet that cites its source.", sources=(Citation("check", article.title, article.url, article.source),)
+    )
     trend = Trend(name="A trend", bullets=(bullet,), article_ids=("check",), configured=True, keywords=("trend",))
-    return Digest(title=(newsletter or {}).get("title", "Check"), week="2024-W01", start=date(2024, 1, 1),
-                  end=date(2024, 1, 7), trends=(trend,), articles=(article,),
-                  sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
-                  newsletter=dict(newsletter or {}))
+    return Digest(
+        title=(newsletter or {}).get("title", "Check"),
+        week="2024-W01",
+        start=date(2024, 1, 1),
+        end=date(2024, 1, 7),
+        trends=(trend,),
+        articles=(article,),
+        sources=(SourceStats("Check", "feed", article.url or "", "ok", 1, 1),),
+        newsletter=dict(newsletter or {}),
+    )
 
 
 def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
@@ -147,24 +168,75 @@ def made_up_issues(newsletter: dict | None = None) -> list[Digest]:
     settings = dict(newsletter or {})
     settings.setdefault("url", "https://example.org/issues")
     settings.setdefault("description", "A made-up issue.")
-    feed = replace(plain.articles[0], published=datetime(2024, 1, 2, tzinfo=timezone.utc), author="A. Writer",
-                   also_sources=("Elsewhere",), tags=("check",))
-    local = Article(id="file:notes/check.md", title="A checked note", source="Notes", path="notes/check.md",
-                    blocks=(Block("paragraph", "Text."),))
+    feed = replace(
+        plain.articles[0],
+        published=datetime(2024, 1, 2, tzinfo=timezone.utc),
+        author="A. Writer",
+        also_sources=("Elsewhere",),
+        tags=("check",),
+    )
+    local = Article(
+        id="file:notes/check.md",
+        title="A checked note",
+        source="Notes",
+        path="notes/check.md",
+        blocks=(Block("paragraph", "Text."),),
+    )
     cites = (Citation(feed.id, feed.title, feed.url, feed.source), Citation(local.id, local.title, None, local.source))
-    trends = (replace(plain.trends[0], momentum="rising", key="a-trend", edited=("pinned",),
-                      bullets=(Bullet("A bullet citing two sources.", cites, key="0a1b2c3d", edited=("text",)),
-                               Bullet("Another.", cites[1:]))),
-              Trend(name="Another trend", bullets=(Bullet("A bullet of a note.", cites[1:]),),
-                    article_ids=(local.id,), configured=False, momentum="fading"),
-              *(Trend(name=f"Trend {n}", bullets=(Bullet(f"Bullet {n}.", cites[:1]),) * n, article_ids=(feed.id,),
-                      configured=False, momentum="steady") for n in (3, 4)))
-    full = replace(plain, trends=trends, articles=(feed, local), newsletter=settings, warnings=("Check: a warning",),
-                   note="A word from the editor.", edits=("pinned trend 'A trend'",),
-                   sources=(*plain.sources, SourceStats("Notes", "path", "notes/", "failed", 0, 0, "no files")))
+    trends = (
+        replace(
+            plain.trends[0],
+            momentum="rising",
+            key="a-trend",
+            edited=("pinned",),
+            bullets=(
+                Bullet("A bullet citing two sources.", cites, key="0a1b2c3d", edited=("text",)),
+                Bullet("Another.", cites[1:]),
+            ),
+        ),
+        Trend(
+            name="Another trend",
+            bullets=(Bullet("A bullet of a note.", cites[1:]),),
+            article_ids=(local.id,),
+            configured=False,
+            momentum="fading",
+        ),
+        *(
+            Trend(
+                name=f"Trend {n}",
+                bullets=(Bullet(f"Bullet {n}.", cites[:1]),) * n,
+                article_ids=(feed.id,),
+                configured=False,
+                momentum="steady",
+            )
+            for n in (3, 4)
+        ),
+    )
+    full = replace(
+        plain,
+        trends=trends,
+        articles=(feed, local),
+        newsletter=settings,
+        warnings=("Check: a warning",),
+        note="A word from the editor.",
+        edits=("pinned trend 'A trend'",),
+        sources=(*plain.sources, SourceStats("Notes", "path", "notes/", "failed", 0, 0, "no files")),
+    )
     return [plain, full, replace(plain, trends=())]
 
 
-__all__ = ["WEB_PAGE", "InvalidTemplate", "Rendered", "TemplateError", "archive_files", "changed_in_body",
-           "check_templates", "mail_headers", "newsletter_settings", "no_unsubscribe_warning", "render_issue",
-           "write_files", "write_issue"]
+__all__ = [
+    "WEB_PAGE",
+    "InvalidTemplate",
+    "Rendered",
+    "TemplateError",
+    "archive_files",
+    "changed_in_body",
+    "check_templates",
+    "mail_headers",
+    "newsletter_settings",
+    "no_unsubscribe_warning",
+    "render_issue",
+    "write_files",
+    "write_issue",
+]

@@ -4,6 +4,7 @@ Both are made from the issues' own digest.json files, so they list what is
 on disk, newest first, and say the same thing on every rebuild (no clock:
 the feed's `updated` is the newest issue's last day).
 """
+
 from __future__ import annotations
 
 import json

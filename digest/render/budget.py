@@ -8,6 +8,7 @@ reading list from the end. The email then says how much moved and links the
 full issue. Sizes are measured, not estimated: the fewest moves that fit
 are found by bisection, a few renders.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,8 +40,13 @@ def size(html: str) -> int:
     return len(html.encode("utf-8"))
 
 
-def fit(model: dict[str, Any], compile_html: Callable[[dict[str, Any]], str], web_url: str,
-        budget: int = BUDGET, full: str | None = None) -> Fitted:
+def fit(
+    model: dict[str, Any],
+    compile_html: Callable[[dict[str, Any]], str],
+    web_url: str,
+    budget: int = BUDGET,
+    full: str | None = None,
+) -> Fitted:
     """`compile_html(model)` within `budget` bytes, moving the fewest bullets and articles that make it fit."""
     html = full if full is not None else compile_html(model)
     if size(html) <= budget:
@@ -58,8 +64,12 @@ def fit(model: dict[str, Any], compile_html: Callable[[dict[str, Any]], str], we
         best = (len(steps), compile_html(trimmed(model, steps, web_url)))
     count, fitted = best
     moved = steps[:count]
-    return Fitted(fitted, bullets=sum(kind == "bullet" for kind, _, _ in moved),
-                  articles=sum(kind == "article" for kind, _, _ in moved), over=size(fitted) > budget)
+    return Fitted(
+        fitted,
+        bullets=sum(kind == "bullet" for kind, _, _ in moved),
+        articles=sum(kind == "article" for kind, _, _ in moved),
+        over=size(fitted) > budget,
+    )
 
 
 def removal_order(digest: dict[str, Any]) -> list[Step]:
@@ -70,8 +80,12 @@ def removal_order(digest: dict[str, Any]) -> list[Step]:
     twice = [a for a in articles if digest["articles"][a].get("id") in cited]
     deepest = max((len(t["bullets"]) for t in trends), default=0)
     steps: list[Step] = [("article", a, 0) for a in twice]
-    steps += [("bullet", t, b) for b in range(deepest - 1, 0, -1)
-              for t in range(len(trends) - 1, -1, -1) if b < len(trends[t]["bullets"])]
+    steps += [
+        ("bullet", t, b)
+        for b in range(deepest - 1, 0, -1)
+        for t in range(len(trends) - 1, -1, -1)
+        if b < len(trends[t]["bullets"])
+    ]
     steps += [("article", a, 0) for a in articles if a not in set(twice)]
     return steps
 
@@ -81,17 +95,23 @@ def trimmed(model: dict[str, Any], steps: list[Step], web_url: str) -> dict[str,
     bullets = {(t, b) for kind, t, b in steps if kind == "bullet"}
     articles = {a for kind, a, _ in steps if kind == "article"}
     digest = dict(model["digest"])
-    digest["trends"] = [dict(trend, bullets=[kept for b, kept in enumerate(trend["bullets"]) if (t, b) not in bullets])
-                        for t, trend in enumerate(digest["trends"])]
+    digest["trends"] = [
+        dict(trend, bullets=[kept for b, kept in enumerate(trend["bullets"]) if (t, b) not in bullets])
+        for t, trend in enumerate(digest["trends"])
+    ]
     digest["articles"] = [article for a, article in enumerate(digest["articles"]) if a not in articles]
-    moved = [part for part in (_count(len(bullets), "more bullet"), _count(len(articles), "article")
-                               + " of the reading list") if not part.startswith("0 ")]
-    issue = dict(model["issue"], online={"url": web_url, "bullets": len(bullets), "articles": len(articles),
-                                         "moved": " and ".join(moved)})
+    moved = [
+        part
+        for part in (_count(len(bullets), "more bullet"), _count(len(articles), "article") + " of the reading list")
+        if not part.startswith("0 ")
+    ]
+    issue = dict(
+        model["issue"],
+        online={"url": web_url, "bullets": len(bullets), "articles": len(articles), "moved": " and ".join(moved)},
+    )
     if web_url:
         issue["view_url"] = web_url  # "View in browser" shows the whole issue
     return dict(model, digest=digest, issue=issue)
-
 
 
 def _count(n: int, word: str) -> str:

@@ -1,4 +1,5 @@
 """What the templates see: the digest.json model, the newsletter's settings, a few ready-made strings."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

@@ -9,6 +9,7 @@ The headers are those inboxes judge a newsletter by: List-Id (RFC 2919),
 List-Unsubscribe (RFC 2369) and, with an https address, one-click
 unsubscribe (RFC 8058), which Gmail and Yahoo require of bulk senders.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,11 @@ def build_eml(digest: Digest, subject: str, text: str, html: str, newsletter: di
             message[name] = headers[name]
     sent = datetime.combine(digest.end + timedelta(days=1), time(8, 0), tzinfo=timezone.utc)
     message["Date"] = format_datetime(sent)
-    key = hashlib.sha256("\n".join((digest.title, address_of(sender), newsletter.get("url") or "",
-                                    newsletter["list_id"], digest.week)).encode()).hexdigest()
+    key = hashlib.sha256(
+        "\n".join(
+            (digest.title, address_of(sender), newsletter.get("url") or "", newsletter["list_id"], digest.week)
+        ).encode()
+    ).hexdigest()
     message["Message-ID"] = f"<digest-{digest.week}-{key[:12]}@{domain_of(sender)}>"
     for name in LIST_HEADERS:
         if name in headers:
@@ -101,8 +105,10 @@ def no_unsubscribe_warning(newsletter: dict[str, Any]) -> str | None:
     """The one line a build (and `digest check`) says when the email can carry no unsubscribe link."""
     if newsletter.get("unsubscribe_url") or unsubscribe_address(newsletter):
         return None
-    return ("newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email has no unsubscribe "
-            "link; set unsubscribe_url (an https URL or your mailing tool's merge tag) or from")
+    return (
+        "newsletter.unsubscribe_url: not set, and no newsletter.from to write to: the email has no unsubscribe "
+        "link; set unsubscribe_url (an https URL or your mailing tool's merge tag) or from"
+    )
 
 
 def unsubscribe_mailto(address: str) -> str:

@@ -5,6 +5,7 @@ stream"), never where. The markup an editor breaks is the markup written in
 the template (data is autoescaped), so on failure the template files are
 checked for unbalanced tags and the first one is reported with its line.
 """
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@ content of "ending tags" (mj-text, mj-button, mj-raw, ...) as raw HTML, and
 turns an HTML comment into an mj-raw child. This module does the same, so
 the validator sees the tree node MJML would.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 # htmlparser2's void elements: an opening tag that is also its own end.
-VOID = frozenset("area base basefont br col command embed frame hr image img input isindex keygen link meta param "
-                 "source track wbr".split())
+VOID = frozenset(
+    "area base basefont br col command embed frame hr image img input isindex keygen link meta param "
+    "source track wbr".split()
+)
 COMMENT = "mj-raw"  # what mjml-parser-xml makes of <!-- ... --> (keepComments, the CLI's default)
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
@@ -116,8 +119,9 @@ def _append(element: Element, stack: list[tuple[str, Element | None]], roots: li
     (parent.children if parent else roots).append(element)
 
 
-def _close(name: str, stack: list[tuple[str, Element | None]], ending_tags: Collection[str],
-           inside: int) -> tuple[int, Element | None] | None:
+def _close(
+    name: str, stack: list[tuple[str, Element | None]], ending_tags: Collection[str], inside: int
+) -> tuple[int, Element | None] | None:
     """Close `name` and every tag opened after it: the ending tags still open, and the element closed.
 
     None for a closing tag with nothing of its name open, which is ignored.

@@ -5,6 +5,7 @@ filesystem, so the final renames are atomic); only when all of them are on
 disk does the staging folder take the issue folder's place. A failure before
 that removes the staging folder and leaves the previous issue as it was.
 """
+
 from __future__ import annotations
 
 import os

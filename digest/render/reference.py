@@ -6,6 +6,7 @@ feed article and a local file, a failed source, a warning), so a field added
 to the model shows up here at once. Only the descriptions are written here;
 a variable without one is listed as undocumented, which a test does not allow.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ DESCRIPTIONS = {
     "issue.subject": "the Subject: line (subject.txt.j2)",
     "issue.preheader": "the inbox preview line (preheader.txt.j2)",
     "issue.online": "None, or what moved to the web version when the email was cut to fit an inbox: "
-                    "{url, bullets, articles, moved}",
+    "{url, bullets, articles, moved}",
 }
 
 # Set after the context is built: render_issue fills it in when the email is cut to fit an inbox.
@@ -122,9 +123,13 @@ def variables() -> list[Variable]:
     items: dict[str, set[str]] = {}  # the kinds of what each list holds, over every list of that name
     for key, value in context(_one_of_each()).items():
         _walk(key, value, shapes, items)
-    return [Variable(name, _type(name, kinds | LATER_KINDS.get(name, set()), items),
-                     DESCRIPTIONS.get(name, "(undocumented)"))
-            for name, kinds in shapes.items() if not name.endswith("[]")]
+    return [
+        Variable(
+            name, _type(name, kinds | LATER_KINDS.get(name, set()), items), DESCRIPTIONS.get(name, "(undocumented)")
+        )
+        for name, kinds in shapes.items()
+        if not name.endswith("[]")
+    ]
 
 
 def reference() -> str:
@@ -167,20 +172,56 @@ def _type_order(kind: str) -> tuple[bool, str]:
 
 def _one_of_each() -> Digest:
     """An issue with each kind of article, source and value, so every variable and type appears."""
-    feed = Article(id="https://example.org/a", title="A feed article", source="Blog", url="https://example.org/a",
-                   blocks=(Block("paragraph", "Text."),), published=datetime(2024, 4, 23, tzinfo=timezone.utc),
-                   author="A. Writer", tags=("news",), also_sources=("Other blog",))
-    local = Article(id="file:notes/b.md", title="A note", source="Notes", path="notes/b.md",
-                    blocks=(Block("paragraph", "Text."),))
-    bullet = Bullet(text="A key point.", sources=(Citation(feed.id, feed.title, feed.url, feed.source),
-                                                 Citation(local.id, local.title, None, local.source)),
-                    key="0a1b2c3d", edited=("text",))
-    trend = Trend(name="A trend", bullets=(bullet,), article_ids=(feed.id, local.id), configured=True,
-                  keywords=("point",), momentum="rising", key="a-trend", edited=("pinned",))
-    return Digest(title="Weekly", week="2024-W17", start=date(2024, 4, 22), end=date(2024, 4, 28), trends=(trend,),
-                  articles=(feed, local), warnings=("Blog: 404",), newsletter={"title": "Weekly"},
-                  also=(Brief("A story", "What it says.", feed.url, feed.source, (feed.id,)),
-                        Brief("A note's story", "", None, local.source, (local.id,))),
-                  note="A word from the editor.", edits=("pinned trend 'A trend'",),
-                  sources=(SourceStats("Blog", "feed", "https://example.org/feed.xml", "ok", 3, 1),
-                           SourceStats("Notes", "path", "notes/", "failed", 0, 0, error="no files")))
+    feed = Article(
+        id="https://example.org/a",
+        title="A feed article",
+        source="Blog",
+        url="https://example.org/a",
+        blocks=(Block("paragraph", "Text."),),
+        published=datetime(2024, 4, 23, tzinfo=timezone.utc),
+        author="A. Writer",
+        tags=("news",),
+        also_sources=("Other blog",),
+    )
+    local = Article(
+        id="file:notes/b.md", title="A note", source="Notes", path="notes/b.md", blocks=(Block("paragraph", "Text."),)
+    )
+    bullet = Bullet(
+        text="A key point.",
+        sources=(
+            Citation(feed.id, feed.title, feed.url, feed.source),
+            Citation(local.id, local.title, None, local.source),
+        ),
+        key="0a1b2c3d",
+        edited=("text",),
+    )
+    trend = Trend(
+        name="A trend",
+        bullets=(bullet,),
+        article_ids=(feed.id, local.id),
+        configured=True,
+        keywords=("point",),
+        momentum="rising",
+        key="a-trend",
+        edited=("pinned",),
+    )
+    return Digest(
+        title="Weekly",
+        week="2024-W17",
+        start=date(2024, 4, 22),
+        end=date(2024, 4, 28),
+        trends=(trend,),
+        articles=(feed, local),
+        warnings=("Blog: 404",),
+        newsletter={"title": "Weekly"},
+        also=(
+            Brief("A story", "What it says.", feed.url, feed.source, (feed.id,)),
+            Brief("A note's story", "", None, local.source, (local.id,)),
+        ),
+        note="A word from the editor.",
+        edits=("pinned trend 'A trend'",),
+        sources=(
+            SourceStats("Blog", "feed", "https://example.org/feed.xml", "ok", 3, 1),
+            SourceStats("Notes", "path", "notes/", "failed", 0, 0, error="no files"),
+        ),
+    )

@@ -9,6 +9,7 @@ a `{% tag %}` or `{{ expression }}`, so they cannot change how a template
 parses (a `{{ variable }}` gets one too, for what it writes); the marked
 render serves the validator alone, never the email.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -51,9 +52,14 @@ class LineMarkers(jinja2.ext.Extension):
             elif token.type == "data":
                 lines = token.value.split("\n")
                 last = len(lines) - 1
-                yield Token(token.lineno, "data", "\n".join(
-                    f"{OPEN}{index}:{token.lineno + n}{CLOSE}{text}" if text or n == last else text
-                    for n, text in enumerate(lines)))
+                yield Token(
+                    token.lineno,
+                    "data",
+                    "\n".join(
+                        f"{OPEN}{index}:{token.lineno + n}{CLOSE}{text}" if text or n == last else text
+                        for n, text in enumerate(lines)
+                    ),
+                )
             else:
                 yield token
 
@@ -81,7 +87,7 @@ def strip(marked: str) -> SourceMap:
     for match in _MARKER.finditer(marked):
         if int(match.group(1)) >= len(_NAMES):
             continue  # not one of ours (private-use characters in an article, say): text like any other
-        chunk = marked[last:match.start()]
+        chunk = marked[last : match.start()]
         chunks.append(chunk)
         length += len(chunk)
         offsets.append(length)

@@ -4,6 +4,7 @@ As in pelican and mkdocs, an editor overrides a default by putting a file of
 the same name in the newsletter's `templates/` folder, and can extend a
 default instead of copying it: `{% extends "default:digest.mjml.j2" %}`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,20 @@ from ..errors import DigestError, where
 PACKAGE = Path(__file__).resolve().parents[1]
 
 # Spelled out rather than strftime("%B"), which follows the process's locale.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class TemplateError(DigestError):
@@ -66,8 +79,9 @@ class _MemoryBytecode(jinja2.BytecodeCache):
 _BYTECODE: dict[tuple[bool, tuple[type, ...]], _MemoryBytecode] = {}
 
 
-def environment(template_dirs: Sequence[Path], *, html: bool,
-                extensions: Sequence[type[jinja2.ext.Extension]] = ()) -> jinja2.Environment:
+def environment(
+    template_dirs: Sequence[Path], *, html: bool, extensions: Sequence[type[jinja2.ext.Extension]] = ()
+) -> jinja2.Environment:
     """A fresh environment per render, so a preview always sees the editor's latest files."""
     defaults = jinja2.FileSystemLoader(str(default_templates_dir()))
     own = jinja2.FileSystemLoader([str(d) for d in template_dirs])
@@ -158,7 +172,7 @@ def _open_block(env: jinja2.Environment, source: str, innermost: str) -> int | N
             continue
         tag = tokens[at + 1][2]
         if tag in _BLOCK_TAGS:
-            rest = itertools.takewhile(lambda t: t[1] != "block_end", tokens[at + 2:])
+            rest = itertools.takewhile(lambda t: t[1] != "block_end", tokens[at + 2 :])
             if tag != "set" or not any(t[1] == "operator" and t[2] == "=" for t in rest):
                 stack.append((tag, line))
         elif tag.startswith("end") and tag[3:] in _BLOCK_TAGS:
@@ -201,14 +215,14 @@ def _as_date(value: str | date) -> date:
 
 
 def day(value: str | date, style: str = "long") -> str:
-    """"April 23, 2024", or with "short" "Apr 23"; takes the ISO strings of digest.json too."""
+    """ "April 23, 2024", or with "short" "Apr 23"; takes the ISO strings of digest.json too."""
     d = _as_date(value)
     month = MONTHS[d.month - 1]
     return f"{month[:3]} {d.day}" if style == "short" else f"{month} {d.day}, {d.year}"
 
 
 def date_span(start: str | date, end: str | date) -> str:
-    """"April 22–28, 2024", "April 29 – May 5, 2024", "December 30, 2024 – January 5, 2025"."""
+    """ "April 22–28, 2024", "April 29 – May 5, 2024", "December 30, 2024 – January 5, 2025"."""
     a, b = _as_date(start), _as_date(end)
     if a.year != b.year:
         return f"{day(a)} – {day(b)}"

@@ -1,4 +1,5 @@
 """The plaintext part: rendered by its template, wrapped at 72 columns."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,14 @@ def wrap(text: str, width: int = WIDTH) -> str:
         match = _BULLET_RE.match(line)
         assert match is not None  # every part of the pattern is optional: it matches any line
         indent, marker = match.group(1), match.group(2) or ""
-        out.extend(textwrap.wrap(line[len(indent) + len(marker):], width=width, initial_indent=indent + marker,
-                                 subsequent_indent=" " * (len(indent) + len(marker)),
-                                 break_long_words=False, break_on_hyphens=False))
+        out.extend(
+            textwrap.wrap(
+                line[len(indent) + len(marker) :],
+                width=width,
+                initial_indent=indent + marker,
+                subsequent_indent=" " * (len(indent) + len(marker)),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(out).strip("\n") + "\n"

@@ -9,6 +9,7 @@ right form). The rule table, `mjml_rules.json`, is generated from node MJML's
 component definitions by `scripts/mjml_rules.js` and names the MJML version
 it follows. Every problem is one line at the template line it came from.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -77,8 +78,10 @@ def rules() -> Rules:
         componentless=frozenset(table["componentless_tags"]),
         global_attributes=frozenset(table["global_attributes"]),
         skip=frozenset(table["skip_elements"]),
-        children={parent: (frozenset(deps["tags"]), tuple(re.compile(p) for p in deps["patterns"]))
-                  for parent, deps in table["children"].items()},
+        children={
+            parent: (frozenset(deps["tags"]), tuple(re.compile(p) for p in deps["patterns"]))
+            for parent, deps in table["children"].items()
+        },
         colors=frozenset(table["colors"]),
     )
 
@@ -118,8 +121,12 @@ def check(source: SourceMap, name: str = "digest.mjml.j2") -> list[Problem]:
         elsewhere = _closed_elsewhere(stray, source)
         if elsewhere is not None:
             at, opener = elsewhere
-            report(Element(stray.tag, {}, at), "closingTag", f"</{stray.tag}> closes the <{stray.tag}> of "
-                   f"{_shown(opener)}, which closes it itself (leave it out here)")
+            report(
+                Element(stray.tag, {}, at),
+                "closingTag",
+                f"</{stray.tag}> closes the <{stray.tag}> of "
+                f"{_shown(opener)}, which closes it itself (leave it out here)",
+            )
             continue
         # MJML skips a closing tag that closes nothing; it is nearly always a misspelling of the one meant.
         like_open = bool(stray.open and difflib.get_close_matches(stray.tag, [stray.open], cutoff=0.75))
@@ -140,8 +147,9 @@ def _closed_elsewhere(stray: StrayClose, source: SourceMap) -> tuple[int, str] |
     """
     if stray.earlier is None or stray.opened is None:
         return None
-    here, earlier, opened = (origin[0] if origin else None
-                             for origin in map(source.origin, (stray.offset, stray.earlier, stray.opened)))
+    here, earlier, opened = (
+        origin[0] if origin else None for origin in map(source.origin, (stray.offset, stray.earlier, stray.opened))
+    )
     if opened is None or earlier is None or here != opened or earlier == opened:
         return None
     return stray.earlier, opened
@@ -157,8 +165,13 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
     tag = element.tag
     for attribute in element.unquoted:
         # Node MJML reads a bare value; mjml-python, which compiles the email, cannot.
-        report(element, "quotedValue", f'<{tag} {attribute}={element.attributes[attribute]}>: put the value in '
-               f'quotes ({attribute}="{element.attributes[attribute]}")', attribute)
+        report(
+            element,
+            "quotedValue",
+            f"<{tag} {attribute}={element.attributes[attribute]}>: put the value in "
+            f'quotes ({attribute}="{element.attributes[attribute]}")',
+            attribute,
+        )
     if tag in table.componentless:
         return
     allowed = table.components.get(tag)
@@ -175,9 +188,14 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
         if wrong:
             report(element, "validTypes", f'<{tag} {attribute}="{value}">: {wrong}', attribute)
     tags, patterns = table.children.get(tag, (frozenset(), ()))
-    misplaced = [child for child in element.children
-                 if child.tag in table.components and child.tag not in table.skip  # unknown: validTag says so
-                 and child.tag not in tags and not any(p.search(child.tag) for p in patterns)]
+    misplaced = [
+        child
+        for child in element.children
+        if child.tag in table.components
+        and child.tag not in table.skip  # unknown: validTag says so
+        and child.tag not in tags
+        and not any(p.search(child.tag) for p in patterns)
+    ]
     if misplaced and not element.closed:
         # What follows an unclosed tag lands inside it; the tag left open is the one mistake to report.
         end = f"end it with <{tag} />" if not (tags or patterns) else f"close it with </{tag}>"
@@ -186,8 +204,11 @@ def _check_element(element: Element, table: Rules, report: Callable[..., None]) 
     for child in misplaced:
         parents = sorted(parent for parent, (child_tags, _) in table.children.items() if child.tag in child_tags)
         what = "an HTML comment (MJML makes it an <mj-raw>)" if child.comment else f"<{child.tag}>"
-        report(child, "validChildren",
-               f"{what} cannot be used inside <{tag}>, only inside " + _either(f"<{p}>" for p in parents))
+        report(
+            child,
+            "validChildren",
+            f"{what} cannot be used inside <{tag}>, only inside " + _either(f"<{p}>" for p in parents),
+        )
 
 
 def _known(tag: str, table: Rules) -> bool:
@@ -230,8 +251,9 @@ def _checker(kind: str, colors: frozenset[str]) -> Callable[[str], str | None]:
         shown = _either(c or '""' for c in choices)
         return lambda value: None if value in choices else f"expected {shown}"
     if kind.startswith("color"):
-        return lambda value: None if _is_color(value, colors) else (
-            "not a colour (#rgb, #rrggbb, rgb(), rgba() or a CSS colour name)")
+        return lambda value: (
+            None if _is_color(value, colors) else ("not a colour (#rgb, #rrggbb, rgb(), rgba() or a CSS colour name)")
+        )
     if kind.startswith(("unit", "unitWithNegative")):
         return _unit_checker(kind)
     if kind.startswith("integer"):
@@ -264,11 +286,14 @@ def _unit_checker(kind: str) -> Callable[[str], str | None]:
     negative = "-|" if kind.startswith("unitWithNegative") else ""
     auto = "|auto" if "auto" in units else ""
     number_units = [u for u in units if u != "auto"]
-    pattern = re.compile(f"(((({negative}\\d|,|\\.)+)({'|'.join(map(re.escape, number_units))})|0{auto})( )?)"
-                         f"{{{','.join(repeat)}}}", re.ASCII)
+    pattern = re.compile(
+        f"(((({negative}\\d|,|\\.)+)({'|'.join(map(re.escape, number_units))})|0{auto})( )?){{{','.join(repeat)}}}",
+        re.ASCII,
+    )
     how_many = " to ".join(repeat)
     plural = "" if repeat == ["1"] else "s"
-    shown = _either([u for u in number_units if u] + (["a bare number"] if "" in number_units else [])
-                    + (["auto"] if auto else []))
+    shown = _either(
+        [u for u in number_units if u] + (["a bare number"] if "" in number_units else []) + (["auto"] if auto else [])
+    )
     message = f"expected {how_many} value{plural} in {shown}"
     return lambda value: None if pattern.fullmatch(value) else message

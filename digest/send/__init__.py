@@ -5,6 +5,7 @@ so a second send (cron retrying, an editor pressing twice) sends nothing,
 and a send cut short resumes with those not yet served. `--to` is a test
 send: only those addresses, nothing remembered.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,10 +35,17 @@ class SendReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), *, force: bool = False,
-               dry_run: bool = False, now: Callable[[], datetime] | None = None,
-               on_sent: Callable[[Outgoing], None] | None = None,
-               sleep: Callable[[float], None] = time.sleep) -> SendReport:
+def send_issue(
+    config: Config,
+    week: str | None = None,
+    to: Sequence[str] = (),
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    now: Callable[[], datetime] | None = None,
+    on_sent: Callable[[Outgoing], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
     """Send (or with `dry_run` only plan) the issue of `week`, by default the last one built."""
     clock = now or (lambda: datetime.now(timezone.utc))
     issue = find_issue(config.output, week)
@@ -78,8 +86,9 @@ def send_issue(config: Config, week: str | None = None, to: Sequence[str] = (), 
     return report
 
 
-def _pending(state: State, issue: BuiltIssue, wanted: list[str], report: SendReport, force: bool,
-             test: bool) -> list[str]:
+def _pending(
+    state: State, issue: BuiltIssue, wanted: list[str], report: SendReport, force: bool, test: bool
+) -> list[str]:
     if test or force:
         return wanted
     done = state.sent_to(issue.week)
@@ -92,14 +101,17 @@ def _collect(report: SendReport, on_sent: Callable[[Outgoing], None] | None) -> 
         report.sent.append(message)
         if on_sent:
             on_sent(message)
+
     return accepted
 
 
 def _recipients(config: Config) -> list[str]:
     to = config.newsletter.to
     if not to:
-        raise DigestError("newsletter.to: missing: who receives the issue (one address or a list); "
-                          "`--to ADDR` sends a test", exit_code=2)
+        raise DigestError(
+            "newsletter.to: missing: who receives the issue (one address or a list); `--to ADDR` sends a test",
+            exit_code=2,
+        )
     found = addresses(to, "newsletter.to")
     if not found:
         raise DigestError(f"newsletter.to: no address in {to!r}", exit_code=2)
@@ -108,8 +120,11 @@ def _recipients(config: Config) -> list[str]:
 
 def _settings(config: Config):
     if config.smtp is None:
-        raise DigestError("smtp: missing: add `smtp: {host: smtp.example.org, port: 587, security: starttls, "
-                          "username: ..., password_env: DIGEST_SMTP_PASSWORD}` to sources.yaml", exit_code=2)
+        raise DigestError(
+            "smtp: missing: add `smtp: {host: smtp.example.org, port: 587, security: starttls, "
+            "username: ..., password_env: DIGEST_SMTP_PASSWORD}` to sources.yaml",
+            exit_code=2,
+        )
     return config.smtp
 
 
@@ -120,8 +135,9 @@ def _password(config: Config) -> str | None:
     name = config.smtp.password_env or ""
     password = os.environ.get(name)
     if not password:
-        raise DigestError(f"smtp.password_env: ${name} is not set: it holds the password of {config.smtp.username}",
-                          exit_code=2)
+        raise DigestError(
+            f"smtp.password_env: ${name} is not set: it holds the password of {config.smtp.username}", exit_code=2
+        )
     return password
 
 

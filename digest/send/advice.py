@@ -1,4 +1,5 @@
 """What `digest check` says about sending: settings that are valid but would let a reader or the send down."""
+
 from __future__ import annotations
 
 import os
@@ -20,14 +21,20 @@ def mail_warnings(config: Config, environ: dict[str, str] | None = None) -> list
     if no_link:
         found.append(no_link)  # what the build says too
     elif not link and "unsubscribe_mailto" not in newsletter:
-        found.append("newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from with the subject "
-                     "'unsubscribe'; give an https URL (one-click) or your mailing tool's merge tag")
+        found.append(
+            "newsletter.unsubscribe_url: not set: Unsubscribe writes to newsletter.from with the subject "
+            "'unsubscribe'; give an https URL (one-click) or your mailing tool's merge tag"
+        )
     elif link.startswith("http://"):
-        found.append("newsletter.unsubscribe_url: http, not https: inboxes offer one-click unsubscribe "
-                     "(List-Unsubscribe-Post) for https only")
+        found.append(
+            "newsletter.unsubscribe_url: http, not https: inboxes offer one-click unsubscribe "
+            "(List-Unsubscribe-Post) for https only"
+        )
     elif link and not link.startswith(("https://", "mailto:")) and config.smtp is not None:
-        found.append(f"newsletter.unsubscribe_url: {link!r} is a merge tag only a mailing tool fills in; "
-                     "`digest send` sends it as written")
+        found.append(
+            f"newsletter.unsubscribe_url: {link!r} is a merge tag only a mailing tool fills in; "
+            "`digest send` sends it as written"
+        )
     smtp = config.smtp
     if smtp is not None:
         if smtp.password_env and not environ.get(smtp.password_env):

@@ -8,6 +8,7 @@ decide (From, Reply-To, List-Id, List-Unsubscribe) are the config's of now:
 a fixed `from:` or unsubscribe address must not wait for a rebuild. When the
 body itself shows a setting that changed (an unsubscribe link), send warns.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,10 @@ def rebuild_warning(issue: BuiltIssue, newsletter: Mapping[str, Any], title: str
     if not changed:
         return None
     keys = " and ".join(f"newsletter.{key}" for key in changed)
-    return (f"{issue.week}: {keys} changed since the issue was built, and its text still has the old "
-            f"{'value' if len(changed) == 1 else 'values'}: rebuild the issue (digest build --week {issue.week})")
+    return (
+        f"{issue.week}: {keys} changed since the issue was built, and its text still has the old "
+        f"{'value' if len(changed) == 1 else 'values'}: rebuild the issue (digest build --week {issue.week})"
+    )
 
 
 def addresses(value: str | list[str] | tuple[str, ...], key: str) -> list[str]:
@@ -117,8 +120,9 @@ def _is_address(address: str) -> bool:
     return bool(parsed.domain and parsed.username)
 
 
-def outgoing(issue: BuiltIssue, recipient: str, now: datetime, headers: Mapping[str, str],
-             to_header: str | None = None) -> Outgoing:
+def outgoing(
+    issue: BuiltIssue, recipient: str, now: datetime, headers: Mapping[str, str], to_header: str | None = None
+) -> Outgoing:
     """The built message for `recipient` (or `to_header` as To), with the Date of sending, a fresh Message-ID
     and `headers`: the From, Reply-To and List-* headers of the config as it is now (`render.mail_headers`)."""
     message = message_from_bytes(issue.eml, _class=EmailMessage, policy=SMTP)

@@ -6,6 +6,7 @@ A 5xx for one recipient is that recipient's answer: reported, and the others
 still get the issue. A refused login, an untrusted certificate or a server
 that refuses the sender ends the send at once: retrying cannot fix them.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -33,8 +34,14 @@ class Refused:
     permanent: bool
 
 
-def deliver(settings: SmtpConfig, password: str | None, recipients: list[str], make: Callable[[str], Outgoing],
-            accepted: Callable[[Outgoing], None], sleep: Callable[[float], None] = time.sleep) -> list[Refused]:
+def deliver(
+    settings: SmtpConfig,
+    password: str | None,
+    recipients: list[str],
+    make: Callable[[str], Outgoing],
+    accepted: Callable[[Outgoing], None],
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Refused]:
     """Send `make(recipient)` to each recipient; `accepted` hears of each message the server took, at once."""
     pending = list(recipients)
     refused: list[Refused] = []
@@ -60,17 +67,22 @@ def deliver(settings: SmtpConfig, password: str | None, recipients: list[str], m
                         again.append(message.recipient)
         except smtplib.SMTPSenderRefused as exc:
             if exc.smtp_code >= 500:
-                raise SendError(f"{exc.sender}: the server refuses to send from this address: "
-                                f"{_text(exc.smtp_code, exc.smtp_error)}") from None
+                raise SendError(
+                    f"{exc.sender}: the server refuses to send from this address: "
+                    f"{_text(exc.smtp_code, exc.smtp_error)}"
+                ) from None
             transient.update(dict.fromkeys(pending, _text(exc.smtp_code, exc.smtp_error)))
         except smtplib.SMTPAuthenticationError as exc:
-            raise SendError(f"{_where(settings)}: login as {settings.username} failed: "
-                            f"{_text(exc.smtp_code, exc.smtp_error)}") from None
+            raise SendError(
+                f"{_where(settings)}: login as {settings.username} failed: {_text(exc.smtp_code, exc.smtp_error)}"
+            ) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise SendError(f"{_where(settings)}: {_unsupported(exc, settings)}") from None
         except ssl.SSLCertVerificationError as exc:
-            raise SendError(f"{_where(settings)}: the server's certificate is not trusted ({exc.verify_message}); "
-                            "smtp.ca_file can name a CA to trust") from None
+            raise SendError(
+                f"{_where(settings)}: the server's certificate is not trusted ({exc.verify_message}); "
+                "smtp.ca_file can name a CA to trust"
+            ) from None
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPConnectError):
                 raise SendError(f"{_where(settings)}: {_text(exc.smtp_code, exc.smtp_error)}") from None
@@ -80,8 +92,10 @@ def deliver(settings: SmtpConfig, password: str | None, recipients: list[str], m
             transient.update(dict.fromkeys(pending, _failure(exc)))
         pending = pending + again
     tries = settings.retries + 1
-    return refused + [Refused(r, f"{transient[r]} (gave up after {tries} tr{'y' if tries == 1 else 'ies'})",
-                              permanent=False) for r in pending]
+    return refused + [
+        Refused(r, f"{transient[r]} (gave up after {tries} tr{'y' if tries == 1 else 'ies'})", permanent=False)
+        for r in pending
+    ]
 
 
 def _transaction(server: smtplib.SMTP, message: Outgoing) -> tuple[int, bytes | str] | None:
@@ -103,8 +117,9 @@ def _connect(settings: SmtpConfig, password: str | None) -> smtplib.SMTP:
     name = socket.gethostname() or "localhost"
     server: smtplib.SMTP
     if settings.security == "ssl":
-        server = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=name, timeout=settings.timeout,
-                                  context=context)
+        server = smtplib.SMTP_SSL(
+            settings.host, settings.port, local_hostname=name, timeout=settings.timeout, context=context
+        )
     else:
         server = smtplib.SMTP(settings.host, settings.port, local_hostname=name, timeout=settings.timeout)
     try:

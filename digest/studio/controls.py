@@ -4,6 +4,7 @@ Up and down give the item and its neighbour each other's places (`move:`),
 counted in the order the page shows; the file is written atomically, then
 the draft is rendered again with it.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -4,6 +4,7 @@ The first answer already holds the status (errors, warnings, inbox line), so
 the page reads right before its script runs; the script then follows the
 event stream and swaps in each new render.
 """
+
 from __future__ import annotations
 
 import html
@@ -11,8 +12,13 @@ import json
 
 from .session import Studio
 
-VIEWS = (("desktop", "Desktop · 600"), ("mobile", "Mobile · 375"), ("dark", "Dark"), ("text", "Plaintext"),
-         ("json", "JSON"))
+VIEWS = (
+    ("desktop", "Desktop · 600"),
+    ("mobile", "Mobile · 375"),
+    ("dark", "Dark"),
+    ("text", "Plaintext"),
+    ("json", "JSON"),
+)
 
 
 def studio_page(studio: Studio) -> str:

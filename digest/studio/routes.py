@@ -5,6 +5,7 @@ the names below, or an issue's week and one of its file names, each checked
 whole. Whatever else comes (`..`, `%2e%2e`, `%2f`, `//etc/passwd`, a full
 URL) matches nothing and gets a 404.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -63,8 +64,11 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             token = self.headers.get("X-Digest-Token") or ""
             host = self.headers.get("Host") or ""
             origin = self.headers.get("Origin")
-            return (hmac.compare_digest(token, studio.token) and self._known_host()
-                    and (origin is None or origin == f"http://{host}"))
+            return (
+                hmac.compare_digest(token, studio.token)
+                and self._known_host()
+                and (origin is None or origin == f"http://{host}")
+            )
 
         def _known_host(self) -> bool:
             # A page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own Host.
@@ -98,8 +102,13 @@ def handler_for(studio: Studio, allowed_hosts: set[str] | None) -> type[BaseHTTP
             if path == "/draft/digest.json":
                 return (dumps(view.model) if view else "{}\n"), "application/json"
             parts = path.split("/")
-            if len(parts) == 4 and parts[:2] == ["", "issues"] and ISSUE_RE.fullmatch(parts[2]) \
-                    and parts[3] in ISSUE_FILES and studio.config is not None:
+            if (
+                len(parts) == 4
+                and parts[:2] == ["", "issues"]
+                and ISSUE_RE.fullmatch(parts[2])
+                and parts[3] in ISSUE_FILES
+                and studio.config is not None
+            ):
                 return _issue_file(studio.config.output, parts[2], parts[3])
             return None
 

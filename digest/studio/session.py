@@ -7,6 +7,7 @@ file that lives as long as the session, so its HTTP cache holds: a feed
 fetched a moment ago is not asked again (`FRESH_SECONDS`), and after that
 only with a conditional GET.
 """
+
 from __future__ import annotations
 
 import email
@@ -106,8 +107,11 @@ class Studio:
             self.draft = result.draft
             if result.draft is None:
                 self.view = None
-                return self._publish(errors=[], warnings=list(config.warnings) + result.warnings,
-                                     message=f"nothing new for {result.week}: no issue to preview")
+                return self._publish(
+                    errors=[],
+                    warnings=list(config.warnings) + result.warnings,
+                    message=f"nothing new for {result.week}: no issue to preview",
+                )
             # The build's own warnings (a 404 feed, an unknown config key); the edits' come from each render.
             self._base_warnings = list(config.warnings) + list(result.draft.warnings)
             self._render()
@@ -144,8 +148,9 @@ class Studio:
             # A snapshot, not the file's bytes: previews never use up articles, nor wait for a build, nor hold one up.
             copy_state(config.state, state)
             self._state_copied = True
-        return replace(config, state=state, output=self.scratch / "output",
-                       fetch=replace(config.fetch, fresh=FRESH_SECONDS))
+        return replace(
+            config, state=state, output=self.scratch / "output", fetch=replace(config.fetch, fresh=FRESH_SECONDS)
+        )
 
     def _failed(self, exc: click.ClickException) -> None:
         lines = getattr(exc, "lines", None) or [exc.format_message()]
@@ -154,8 +159,14 @@ class Studio:
     def _failed_with(self, line: str) -> None:
         self._publish(errors=[line])
 
-    def _publish(self, *, building: bool = False, errors: list[str] | None = None,
-                 warnings: list[str] | None = None, message: str | None = None) -> None:
+    def _publish(
+        self,
+        *,
+        building: bool = False,
+        errors: list[str] | None = None,
+        warnings: list[str] | None = None,
+        message: str | None = None,
+    ) -> None:
         with self.changed:
             status = self.status
             status.building = building
@@ -216,8 +227,14 @@ class Studio:
 
         if self.config is None or not self.config.output.is_dir():
             return []
-        return sorted((p.name for p in self.config.output.iterdir()
-                       if ISSUE_RE.fullmatch(p.name) and (p / "digest.html").is_file()), reverse=True)
+        return sorted(
+            (
+                p.name
+                for p in self.config.output.iterdir()
+                if ISSUE_RE.fullmatch(p.name) and (p / "digest.html").is_file()
+            ),
+            reverse=True,
+        )
 
     def wait(self, seen: int, timeout: float) -> int:
         """The version after `seen`, or `seen` again when nothing changed within `timeout`."""

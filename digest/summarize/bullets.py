@@ -10,6 +10,7 @@ bullet. A bullet cites every source with a passage that states its claim
 (`claims.py`), not those merely on its subject; the bullets are chosen by
 MMR so they do not repeat each other.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,39 +24,51 @@ from .text import NUMBER_RE, background, split_label, term, words
 _DANGLING_RE = re.compile(
     r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
     r"the latter|the former|the same|so|but|and|or|also|then|thus|hence|therefore|as a result|in this)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CHATTER_RE = re.compile(
     r"\b(i|i'm|i've|me|my|we|we're|we've|we'll|us|our|you|you're|you've|your|let's|let me|imagine|"
-    r"stay tuned|subscribe|sign up|click|read more|check out|don't miss|comment|share this)\b", re.IGNORECASE)
+    r"stay tuned|subscribe|sign up|click|read more|check out|don't miss|comment|share this)\b",
+    re.IGNORECASE,
+)
 # Reported speech: "we" and "I" inside a quote are the source talking, not chatter.
 _QUOTED_RE = re.compile(r"[\"“”]|\b(?:said|says|told|according to|added|explained)\b", re.IGNORECASE)
 _DISCOURSE_RE = re.compile(
     r"^(moreover|furthermore|additionally|in addition|also|however|for instance|for example|"
     r"in fact|indeed|notably|importantly|interestingly|similarly|likewise|meanwhile|besides|"
     r"on the other hand|in other words|that being said|in conclusion|overall|finally|lastly|first|"
-    r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*", re.IGNORECASE)
+    r"second|third|firstly|secondly|thirdly|of course|ultimately|essentially)\s*,\s*",
+    re.IGNORECASE,
+)
 
 
 # "The release also adds ...", "The move ...", "The headline of this release ...": a subject the reader
 # was told in a sentence the bullet leaves behind.
 _ALSO_RE = re.compile(r"^(?:the|its|their|this|that|these|those)\s+(?:\S+\s+){0,2}also\b", re.IGNORECASE)
 # ("that" is left out: "agents that plan" is a relative clause, not a reference back.)
-_BACK_REFERENCE_RE = re.compile(r"^(?:\S+\s+){0,5}(?:this|these|those)\s+(?:release|version|update|move|"
-                                r"decision|change|changes|feature|features|announcement|post|article|deal|plan|"
-                                r"proposal|approach|method|technique|tool|project|step|work)\b",
-                                re.IGNORECASE)
-_ANAPHORIC_NOUNS = ("release|version|update|move|decision|change|feature|announcement|deal|plan|proposal|measure|"
-                    "incident|attack|company|firm|group|project|tool|agreement|report|study|paper|team|approach|"
-                    "technique|method|system|latter|former|same")
-_THE_NOUN_RE = re.compile(rf"^the\s+(?:{_ANAPHORIC_NOUNS})\b(?!\s+(?:of|to|for|that|which|between|behind|from)\b)",
-                          re.IGNORECASE)
+_BACK_REFERENCE_RE = re.compile(
+    r"^(?:\S+\s+){0,5}(?:this|these|those)\s+(?:release|version|update|move|"
+    r"decision|change|changes|feature|features|announcement|post|article|deal|plan|"
+    r"proposal|approach|method|technique|tool|project|step|work)\b",
+    re.IGNORECASE,
+)
+_ANAPHORIC_NOUNS = (
+    "release|version|update|move|decision|change|feature|announcement|deal|plan|proposal|measure|"
+    "incident|attack|company|firm|group|project|tool|agreement|report|study|paper|team|approach|"
+    "technique|method|system|latter|former|same"
+)
+_THE_NOUN_RE = re.compile(
+    rf"^the\s+(?:{_ANAPHORIC_NOUNS})\b(?!\s+(?:of|to|for|that|which|between|behind|from)\b)", re.IGNORECASE
+)
 
 
 # A pronoun or demonstrative early in the sentence, before anything it could stand for: "One technique
 # they're exploring ...", "..., these models are pushing ...". Weaker signs than an opening "This": a penalty.
-_LEANS_RE = re.compile(r"^(?:[a-z][\w’'-]*\s+){1,3}(?:they|they['’]re|them|it|it['’]s)\b|\b(?:these|those)\s+"
-                       r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b"
-                       r"|^[^,]{3,60},\s+(?:it|they|this|these)\b")  # "Once the data is ready, it undergoes ..."
+_LEANS_RE = re.compile(
+    r"^(?:[a-z][\w’'-]*\s+){1,3}(?:they|they['’]re|them|it|it['’]s)\b|\b(?:these|those)\s+"
+    r"(?:models?|tools?|systems?|techniques?|methods?|changes?|features?|results?)\b"
+    r"|^[^,]{3,60},\s+(?:it|they|this|these)\b"
+)  # "Once the data is ready, it undergoes ..."
 
 
 def leans(text: str) -> bool:
@@ -68,8 +81,9 @@ def dangles(text: str) -> bool:
     "The headline of this release...")."""
     label = split_label(text)
     body = _DISCOURSE_RE.sub("", label[1] if label else text).strip()
-    return bool(_DANGLING_RE.match(body) or _ALSO_RE.match(body) or _BACK_REFERENCE_RE.match(body)
-                or _THE_NOUN_RE.match(body))
+    return bool(
+        _DANGLING_RE.match(body) or _ALSO_RE.match(body) or _BACK_REFERENCE_RE.match(body) or _THE_NOUN_RE.match(body)
+    )
 
 
 def chatty(text: str) -> bool:
@@ -91,9 +105,14 @@ class Candidate:
     supporters: set[int] = field(default_factory=set)
 
 
-def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float],
-                  weights: dict[str, float], relevance: dict[int, float] | None = None,
-                  topic: frozenset[str] = frozenset()) -> list[Candidate]:
+def score_entries(
+    index: Index,
+    members: Sequence[int],
+    phrases: dict[str, float],
+    weights: dict[str, float],
+    relevance: dict[int, float] | None = None,
+    topic: frozenset[str] = frozenset(),
+) -> list[Candidate]:
     """Score each passage of a trend for how well it would stand as a bullet.
 
     `relevance`: how well each passage matches a query (0-1), when there is one.
@@ -121,8 +140,16 @@ def score_entries(index: Index, members: Sequence[int], phrases: dict[str, float
     return candidates
 
 
-def _parts(index: Index, entry: Entry, compared: Entry, centre: Entry, phrases: dict[str, float], top: float,
-           weights: dict[str, float], topic: frozenset[str]) -> dict[str, float] | None:
+def _parts(
+    index: Index,
+    entry: Entry,
+    compared: Entry,
+    centre: Entry,
+    phrases: dict[str, float],
+    top: float,
+    weights: dict[str, float],
+    topic: frozenset[str],
+) -> dict[str, float] | None:
     if entry.passage.text.rstrip().endswith((":", "?")):
         return None  # "Efforts to mitigate bias involve:" introduces a list, a question asks: neither states
     text = clean_bullet(entry.passage.text)
@@ -177,8 +204,13 @@ def _centroid(entries: Sequence[Entry], terms: int = 0) -> Entry:
     return Entry(passage=entries[0].passage, seq="", phrases={}, vector=vector, norm=norm)
 
 
-def select(index: Index, candidates: list[Candidate], count: int, weights: dict[str, float],
-           topic: frozenset[str] = frozenset()) -> list[Candidate]:
+def select(
+    index: Index,
+    candidates: list[Candidate],
+    count: int,
+    weights: dict[str, float],
+    topic: frozenset[str] = frozenset(),
+) -> list[Candidate]:
     """Merge passages that say the same thing, then pick `count` by MMR.
 
     Within a trend, a passage of another article that states a bullet's
@@ -205,8 +237,11 @@ def select(index: Index, candidates: list[Candidate], count: int, weights: dict[
                 home = group  # too close to be a bullet of its own
                 if backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
                     group.supporters.add(cand.index)
-            elif similarity >= weights["support"] and _new_article(index, group, entry) \
-                    and backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
+            elif (
+                similarity >= weights["support"]
+                and _new_article(index, group, entry)
+                and backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic)
+            ):
                 group.supporters.add(cand.index)  # states the claim: cited, and still a bullet of its own
         if home is None and len(groups) < leaders:
             groups.append(cand)

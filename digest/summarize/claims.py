@@ -7,6 +7,7 @@ what the bullet says beyond them, weighted by how telling each term is (idf):
 "incremental compilation". Figures are the claim: "won stage 13" is not
 backed by "won stage 15", however many words they share.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,4 +37,3 @@ def backs(index: Index, claim: Entry, other: Entry, share: float, topic: frozens
     8B model runs on a 16 GB laptop at 20 tokens per second")."""
     forward = says(index, claim, other, topic)
     return forward >= share or (forward >= share / 2 and says(index, other, claim, topic) >= share)
-

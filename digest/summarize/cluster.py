@@ -4,6 +4,7 @@ Several documents: the passages that cover most of what they say in common
 (concept coverage, see `concepts.py`). One article alone: centrality and
 MMR, since document frequency says nothing there.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,10 +65,16 @@ def summarize_cluster(
     for part in (focus, members) if focus is not members else (members,):
         left = [i for i in part if i not in chosen]
         budget = None if words is None else words - _words(index, chosen)
-        chosen += cover(index, left, found, words=budget, count=count - len(chosen), weights=w, prior=prior,
-                        covered=covered)
-        chosen += _fill(index, [i for i in left if i not in chosen], prior, count - len(chosen),
-                        None if words is None else words - _words(index, chosen))
+        chosen += cover(
+            index, left, found, words=budget, count=count - len(chosen), weights=w, prior=prior, covered=covered
+        )
+        chosen += _fill(
+            index,
+            [i for i in left if i not in chosen],
+            prior,
+            count - len(chosen),
+            None if words is None else words - _words(index, chosen),
+        )
     return [(index.entries[i].passage, round(_worth(found, i), 4)) for i in chosen]
 
 
@@ -101,8 +108,11 @@ def _relevance(index: Index, members: list[int], topic: frozenset[str]) -> dict[
 def _can_stand(text: str, weights: dict[str, float]) -> bool:
     """A sentence that could be read alone in a summary: not a question, not a list's lead-in, not a fragment."""
     text = text.strip()
-    return (len(text.split()) >= weights["min_words"] and not text.endswith((":", "?"))
-            and bool(re.search(r"[A-Za-z]{3}", text)))
+    return (
+        len(text.split()) >= weights["min_words"]
+        and not text.endswith((":", "?"))
+        and bool(re.search(r"[A-Za-z]{3}", text))
+    )
 
 
 def _prior(index: Index, i: int, weights: dict[str, float]) -> float:
@@ -121,8 +131,9 @@ def _worth(found: Concepts, i: int) -> float:
     return sum(found.weight[c] for c in found.of.get(i, ()))
 
 
-def _one_article(index: Index, w: dict[str, float], sentences: int | None, words: int | None,
-                 query: str | None) -> list[tuple[Passage, float]]:
+def _one_article(
+    index: Index, w: dict[str, float], sentences: int | None, words: int | None, query: str | None
+) -> list[tuple[Passage, float]]:
     """One article's best passages: concepts need several documents to say what is shared, so
     a lone article is summarized by centrality and MMR, as its passages repeat it."""
     everything = list(range(len(index.entries)))
@@ -139,8 +150,11 @@ def _one_article(index: Index, w: dict[str, float], sentences: int | None, words
         taken = {i for c in chosen for i in c.supporters}
         members, relevance = _related(index, [i for i in everything if i not in taken], query)
         phrases = _cluster_phrases(index, members)
-        more = [c for c in score_entries(index, members, phrases, w, relevance)
-                if all(cosine(index.entries[c.index], index.entries[k.index]) < w["duplicate"] for k in chosen)]
+        more = [
+            c
+            for c in score_entries(index, members, phrases, w, relevance)
+            if all(cosine(index.entries[c.index], index.entries[k.index]) < w["duplicate"] for k in chosen)
+        ]
         chosen += select(index, more, count - len(chosen), w)
     return _within(index, chosen, limit, words)
 

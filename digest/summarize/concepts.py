@@ -11,6 +11,7 @@ objectives, which is within a constant factor of the ILP optimum and fast.
 A topic statement raises the weight of the concepts that use its terms, so
 passages about the topic win where they say as much as others.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -21,11 +22,14 @@ from .index import Index
 from .text import is_stopword, term, tokens
 
 # Words of a topic statement that say what to do, not what it is about ("Describe the effects of ...").
-_INSTRUCTION = frozenset(term(w) for w in """
+_INSTRUCTION = frozenset(
+    term(w)
+    for w in """
 describe discuss explain identify include including involve involved involving information specify
 provide give list report tell find detail details kind kinds type types aspect aspects regard regarding
 happen happened happening question questions issue issues topic topics mention mentioned concern concerning
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +53,17 @@ def bigrams(text: str) -> set[str]:
 
 def query_terms(query: str) -> frozenset[str]:
     """The terms of a topic statement that say what it is about."""
-    return frozenset(t.lower() for w in tokens(query) if len(w) > 1 and not is_stopword(w)
-                     if (t := term(w)).lower() not in _INSTRUCTION)
+    return frozenset(
+        t.lower()
+        for w in tokens(query)
+        if len(w) > 1 and not is_stopword(w)
+        if (t := term(w)).lower() not in _INSTRUCTION
+    )
 
 
-def concepts(index: Index, members: Sequence[int], weights: dict[str, float],
-             topic: frozenset[str] = frozenset()) -> Concepts:
+def concepts(
+    index: Index, members: Sequence[int], weights: dict[str, float], topic: frozenset[str] = frozenset()
+) -> Concepts:
     """Concepts of the members, weighted by document frequency; a topic's concepts weigh more."""
     of = {i: frozenset(bigrams(index.entries[i].passage.text)) for i in members}
     articles = len({index.entries[i].passage.article_id for i in members})
@@ -75,9 +84,17 @@ def concepts(index: Index, members: Sequence[int], weights: dict[str, float],
     return Concepts(of={i: found & weight.keys() for i, found in of.items()}, weight=weight)
 
 
-def cover(index: Index, members: Sequence[int], found: Concepts, *, words: int | None, count: int,
-          weights: dict[str, float], prior: dict[int, float] | None = None,
-          covered: set[str] | None = None) -> list[int]:
+def cover(
+    index: Index,
+    members: Sequence[int],
+    found: Concepts,
+    *,
+    words: int | None,
+    count: int,
+    weights: dict[str, float],
+    prior: dict[int, float] | None = None,
+    covered: set[str] | None = None,
+) -> list[int]:
     """The passages that cover the most concept weight within the budget, in the order chosen.
 
     `words`: the word budget (else `count` passages); `prior`: a factor per

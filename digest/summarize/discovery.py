@@ -1,4 +1,5 @@
 """From stories to trends: what each story is about, and which stories the editor's trends already tell."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,12 +14,14 @@ STORY_PHRASES = 20  # phrases that say what a story is about: bullets use one of
 
 def week_use(index: Index) -> dict[str, int]:
     """In how many of the week's articles each phrase occurs."""
-    return {key: len({index.entries[i].passage.article_id for i in where})
-            for key, where in index.phrase_entries.items()}
+    return {
+        key: len({index.entries[i].passage.article_id for i in where}) for key, where in index.phrase_entries.items()
+    }
 
 
-def story_phrases(index: Index, entries: Sequence[int], exclude: set[str] | frozenset[str],
-                  week: dict[str, int]) -> dict[str, float]:
+def story_phrases(
+    index: Index, entries: Sequence[int], exclude: set[str] | frozenset[str], week: dict[str, int]
+) -> dict[str, float]:
     """The phrases that make a story: used by many of its articles, and mostly within it."""
     used: dict[str, set[str]] = defaultdict(set)
     for i in entries:

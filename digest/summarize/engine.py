@@ -4,6 +4,7 @@ Both run the same engine: passages are split and indexed once, scored for
 how well they would stand as bullets, merged across sources when they say
 the same thing, and chosen without repeating each other.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -85,8 +86,13 @@ def summarize_week(
     """
     w = merged(weights)
     index = build_index(articles, split_all(articles))
-    bullet_weights = {**w, "redundancy": w["trend_redundancy"], "phrase_overlap": w["trend_phrase_overlap"],
-                      "support": w["trend_support"], "substance": w["trend_substance"]}
+    bullet_weights = {
+        **w,
+        "redundancy": w["trend_redundancy"],
+        "phrase_overlap": w["trend_phrase_overlap"],
+        "support": w["trend_support"],
+        "substance": w["trend_substance"],
+    }
     drafts = configured_drafts(index, configured)
     assign(index, drafts)
     scored = score_phrases(index, w, theme_terms(index, w, theme), seen_phrases)
@@ -120,8 +126,9 @@ def summarize_week(
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
         topic = _topic(draft, w["min_coverage"])
-        candidates_b = _unsaid(index, score_entries(index, members, draft.phrases, bullet_weights, topic=topic),
-                               told, w["duplicate"])
+        candidates_b = _unsaid(
+            index, score_entries(index, members, draft.phrases, bullet_weights, topic=topic), told, w["duplicate"]
+        )
         chosen = select(index, candidates_b, bullets, bullet_weights, topic=topic)
         if story is not None and (len(articles_in) < int(w["min_articles"]) or not chosen):
             also.append(_brief(index, draft.name, members, chosen))
@@ -138,25 +145,37 @@ def summarize_week(
             momentum=momentum(draft.key, len(articles_in), story_counts(draft.key, terms, past)),
         )
         explanation = Explanation(
-            trend=draft.name, configured=draft.configured, articles=len(articles_in),
-            phrases=[(k, 1.0) for k in draft.keywords] if draft.configured else
-            [(surface(index, key), weight) for key, weight in sorted(draft.phrases.items(), key=lambda kv: -kv[1])[:8]],
-            bullets=[(b.text, c.parts, [s.title for s in b.sources])
-                     for b, c in zip(trend.bullets, chosen, strict=True)],
+            trend=draft.name,
+            configured=draft.configured,
+            articles=len(articles_in),
+            phrases=[(k, 1.0) for k in draft.keywords]
+            if draft.configured
+            else [
+                (surface(index, key), weight)
+                for key, weight in sorted(draft.phrases.items(), key=lambda kv: -kv[1])[:8]
+            ],
+            bullets=[
+                (b.text, c.parts, [s.title for s in b.sources]) for b, c in zip(trend.bullets, chosen, strict=True)
+            ],
             names=[(c.name, c.score, c.why) for c in candidates[:8]],
         )
         trends.append((trend, explanation))
         signatures[id(trend)] = terms
     configured_part = [t for t in trends if t[0].configured]
-    discovered_part = sorted((t for t in trends if not t[0].configured),
-                             key=lambda t: (*(-n for n in _spread(index, t[0])), -MOMENTUM_ORDER[t[0].momentum],
-                                            t[0].name))
+    discovered_part = sorted(
+        (t for t in trends if not t[0].configured),
+        key=lambda t: (*(-n for n in _spread(index, t[0])), -MOMENTUM_ORDER[t[0].momentum], t[0].name),
+    )
     kept = (configured_part + discovered_part)[:max_trends]
     shown = {id(t[0]) for t in kept}
     past_cap = [_past_cap(index, t[0]) for t in discovered_part if id(t[0]) not in shown]
-    return WeekSummary(trends=[t[0] for t in kept], explanations=[t[1] for t in kept],
-                       phrases=[key for key, _ in scored[:PHRASES_KEPT]], also=past_cap + also,
-                       signatures={trend_key(t[0].name): signatures[id(t[0])] for t in kept})
+    return WeekSummary(
+        trends=[t[0] for t in kept],
+        explanations=[t[1] for t in kept],
+        phrases=[key for key, _ in scored[:PHRASES_KEPT]],
+        also=past_cap + also,
+        signatures={trend_key(t[0].name): signatures[id(t[0])] for t in kept},
+    )
 
 
 def _story_name(index: Index, story: Story, candidates: list[NameCandidate]) -> tuple[str, str]:
@@ -195,14 +214,14 @@ def _past_cap(index: Index, trend: Trend) -> Brief:
     """A trend `max_trends` leaves out, as one line: its name and its best bullet."""
     bullet = trend.bullets[0]
     first = bullet.sources[0]
-    return Brief(title=trend.name, text=bullet.text, url=first.url, source=first.source,
-                 article_ids=trend.article_ids)
+    return Brief(title=trend.name, text=bullet.text, url=first.url, source=first.source, article_ids=trend.article_ids)
 
 
 def _unsaid(index: Index, candidates: list[Candidate], said: list[Candidate], duplicate: float) -> list[Candidate]:
     """The candidates that do not say what a passage already chosen says."""
-    return [c for c in candidates
-            if all(cosine(index.entries[c.index], index.entries[k.index]) < duplicate for k in said)]
+    return [
+        c for c in candidates if all(cosine(index.entries[c.index], index.entries[k.index]) < duplicate for k in said)
+    ]
 
 
 def _topic(draft: Draft, share: float) -> frozenset[str]:
@@ -238,14 +257,16 @@ def _bullet(index: Index, candidate: Candidate) -> Bullet:
     citations: dict[str, Citation] = {}
     for i in ordered:
         article = index.articles[index.entries[i].passage.article_id]
-        citations.setdefault(article.id, Citation(article_id=article.id, title=article.title,
-                                                  url=article.url, source=article.source))
+        citations.setdefault(
+            article.id, Citation(article_id=article.id, title=article.title, url=article.url, source=article.source)
+        )
+
     def lower(word: str) -> bool:
         return lower_name(word, (e.passage.text for e in index.entries))
 
-    return Bullet(text=clean_bullet(entry.passage.text, lower),
-                  sources=tuple(citations.values()),
-                  score=round(candidate.score, 4))
+    return Bullet(
+        text=clean_bullet(entry.passage.text, lower), sources=tuple(citations.values()), score=round(candidate.score, 4)
+    )
 
 
 __all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

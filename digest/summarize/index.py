@@ -6,6 +6,7 @@ the surface features the bullet scorer reads. Acronyms defined anywhere in the
 week ("Small Language Models (SLMs)") are folded into their expansion, so the
 two spellings count as one phrase.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,13 +31,13 @@ class Entry:
     """One passage and what the summarizer computed about it."""
 
     passage: Passage
-    seq: str                                   # " term term ... " for phrase matching
-    phrases: dict[str, str]                    # phrase key -> surface form as written
+    seq: str  # " term term ... " for phrase matching
+    phrases: dict[str, str]  # phrase key -> surface form as written
     vector: dict[str, float] = field(default_factory=dict)
     norm: float = 1.0
     words: int = 0
-    lead: bool = False                         # first passage of its paragraph or list item
-    rank: int = 0                              # how many passages (not headings) of its article come before
+    lead: bool = False  # first passage of its paragraph or list item
+    rank: int = 0  # how many passages (not headings) of its article come before
     titled: set[str] = field(default_factory=set)  # phrases used as a heading or an item's label
 
 
@@ -46,8 +47,8 @@ class Index:
 
     entries: list[Entry]
     articles: dict[str, Article]
-    aliases: dict[str, str]                    # acronym term -> expansion phrase key
-    phrase_entries: dict[str, list[int]]       # phrase key -> entry indexes
+    aliases: dict[str, str]  # acronym term -> expansion phrase key
+    phrase_entries: dict[str, list[int]]  # phrase key -> entry indexes
     idf: dict[str, float]
     sizes: dict[str, int] = field(default_factory=dict)  # article id -> passages (headings out)
 
@@ -81,8 +82,9 @@ def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Ind
     entries = [_entry(passage, words, aliases) for passage, words in zip(passages, chunked, strict=True)]
     ranks: Counter[str] = Counter()
     for before, entry in zip([None, *passages], entries, strict=False):
-        entry.lead = before is None or before.article_id != entry.passage.article_id \
-            or before.block != entry.passage.block
+        entry.lead = (
+            before is None or before.article_id != entry.passage.article_id or before.block != entry.passage.block
+        )
         entry.rank = ranks[entry.passage.article_id]
         if entry.passage.kind != "heading":
             ranks[entry.passage.article_id] += 1
@@ -98,8 +100,14 @@ def build_index(articles: Sequence[Article], passages: Sequence[Passage]) -> Ind
         for t in entry.vector:
             entry.vector[t] *= idf[t]
         entry.norm = math.sqrt(sum(v * v for v in entry.vector.values())) or 1.0
-    return Index(entries=entries, articles={a.id: a for a in articles}, aliases=aliases,
-                 phrase_entries=dict(phrase_entries), idf=idf, sizes=dict(ranks))
+    return Index(
+        entries=entries,
+        articles={a.id: a for a in articles},
+        aliases=aliases,
+        phrase_entries=dict(phrase_entries),
+        idf=idf,
+        sizes=dict(ranks),
+    )
 
 
 def chunks(text: str) -> list[list[str]]:
@@ -128,10 +136,13 @@ def find_acronyms(texts: list[str], chunked: list[list[list[str]]]) -> dict[str,
                 if first[0].upper() not in firsts:
                     continue
                 for size in (2, 3, 4):
-                    run = words[start:start + size]
+                    run = words[start : start + size]
                     initials = "".join(w[0] for w in run).upper()
-                    if len(run) == size and initials in used \
-                            and not any(_word(w)[1] or _word(w)[3] or len(w) < 3 for w in run):
+                    if (
+                        len(run) == size
+                        and initials in used
+                        and not any(_word(w)[1] or _word(w)[3] or len(w) < 3 for w in run)
+                    ):
                         spelled[initials][" ".join(term(w) for w in run)] += 1
     for acronym, phrases in spelled.items():
         (phrase, count), *rest = phrases.most_common(2) + [("", 0)]
@@ -210,8 +221,14 @@ def _entry(passage: Passage, chunked: list[list[str]], aliases: dict[str, str]) 
         for words in chunks(label[0]):
             _ngrams(words, [_word(w) for w in words], label_phrases)
         titled = set(label_phrases) & phrases.keys()
-    return Entry(passage=passage, seq=" " + " ".join(seq_terms) + " ", phrases=phrases,
-                 vector=dict(vector), words=count, titled=titled)
+    return Entry(
+        passage=passage,
+        seq=" " + " ".join(seq_terms) + " ",
+        phrases=phrases,
+        vector=dict(vector),
+        words=count,
+        titled=titled,
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -240,7 +257,7 @@ def _ngrams(words: list[str], infos: list[tuple[str, bool, bool, bool]], phrases
                 break
             key = f"{key} {t}" if key else t
             if key not in phrases:
-                phrases[key] = " ".join(words[start:end + 1])
+                phrases[key] = " ".join(words[start : end + 1])
 
 
 def matches(entry: Entry, keyword_seq: str) -> bool:

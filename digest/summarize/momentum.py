@@ -6,6 +6,7 @@ articles use most change less. So each trend is remembered with its
 signature, its strongest terms, and a later trend is the same story when
 its name's key matches or its signature is close enough.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,8 +39,9 @@ def momentum(key: str, articles: int, history: Sequence[Mapping[str, int]]) -> M
     return "steady"
 
 
-def signature(index: Index, entries: Iterable[int],
-              exclude: frozenset[str] | set[str] = frozenset()) -> dict[str, float]:
+def signature(
+    index: Index, entries: Iterable[int], exclude: frozenset[str] | set[str] = frozenset()
+) -> dict[str, float]:
     """A story's strongest terms (tf-idf, each passage counted once), normalised to unit length."""
     totals: dict[str, float] = {}
     for i in entries:
@@ -56,8 +58,9 @@ def similarity(a: Signature, b: Signature) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def story_counts(key: str, terms: Signature,
-                 history: Sequence[Mapping[str, tuple[int, Signature]]]) -> list[dict[str, int]]:
+def story_counts(
+    key: str, terms: Signature, history: Sequence[Mapping[str, tuple[int, Signature]]]
+) -> list[dict[str, int]]:
     """The story's article counts in earlier issues, newest first, as `momentum` reads them:
     the trend of the same key, else the one whose signature is closest (when close enough)."""
     counts = []

@@ -10,6 +10,7 @@ never names: a weekday, month or date, a bare abbreviation ("U.S"), a lone
 common word ("Crash", "Scientists") and a lone first name ("Shahzad" of
 "Shahzad Tanweer"), a fragment of a longer name.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,20 +22,22 @@ from .index import Index
 from .text import specificity, term, tokens
 from .trends import phrase_specificity, surface, written
 
-POOL = 80        # phrases looked at: the ones most of the story's articles use
-LONGER = 0.6     # a longer name holding the best one wins at this share of its score
+POOL = 80  # phrases looked at: the ones most of the story's articles use
+LONGER = 0.6  # a longer name holding the best one wins at this share of its score
 LONE_SPECIFIC = 0.3  # a one-word name is rarer in English than this: "Chile", "Haiti", never "Group"
 TOPIC_SPECIFIC = 0.75  # ... or this rare, and a heading in two articles: "Multimodality", not "Crash"
-CHECKED = 20     # of those, the best few get the closer look (spelling, case, company)
+CHECKED = 20  # of those, the best few get the closer look (spelling, case, company)
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight weekend "
     "morning afternoon evening night january february march april may june july august september october "
-    "november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
+    "november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 _CLAUSE_JOINERS = frozenset({"to", "in", "and", "the", "&"})  # "Apache 2.0 to licenses"; "of", "de" make names
 _ABBREVIATION_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?\.?$|^[A-Z]{1,2}s?$")
 _VERB_AFTER_RE = re.compile(
     r"\b(?:to|can|could|will|would|should|may|might|must|cannot|they|it|he|she|we|who|which|often|also|"
-    r"not|n't)\s+([a-z]{3,})\b")
+    r"not|n't)\s+([a-z]{3,})\b"
+)
 _NUMBER_AFTER = r"\s+(?:No\.\s*)?(\d{1,4})\b"
 
 
@@ -48,9 +51,14 @@ class NameCandidate:
     proper: bool = False  # capitalised within sentences: a name of a person, place, event or thing
 
 
-def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set[str] = frozenset(),
-               seen: Mapping[str, int] | None = None, evergreen: float = 0.25,
-               backdrop: set[str] | frozenset[str] = frozenset()) -> list[NameCandidate]:
+def name_story(
+    index: Index,
+    entries: Sequence[int],
+    taken: frozenset[str] | set[str] = frozenset(),
+    seen: Mapping[str, int] | None = None,
+    evergreen: float = 0.25,
+    backdrop: set[str] | frozenset[str] = frozenset(),
+) -> list[NameCandidate]:
     """The story's candidate names, best first; the first with a score above 0 is the name.
 
     `taken`: names (lower case) of the trends before, which a story may not repeat;
@@ -82,8 +90,10 @@ def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set
         specific = phrase_specificity(key) ** 0.5
         score = share * own * specific * (1 + 0.35 * (size - 1)) * (1 + len(titled[key]) / n)
         score /= 1 + evergreen * seen.get(key, 0)
-        why = (f"in {len(used[key])} of {n} articles, {own:.0%} of its week's use here, "
-               f"specific {specific:.2f}, in {len(titled[key])} headlines or headings")
+        why = (
+            f"in {len(used[key])} of {n} articles, {own:.0%} of its week's use here, "
+            f"specific {specific:.2f}, in {len(titled[key])} headlines or headings"
+        )
         rough.append((score, key, why))
     rough.sort(key=lambda r: (-r[0], r[1]))
     prose = [i for i in entries if index.entries[i].passage.kind != "heading"]
@@ -100,8 +110,9 @@ def name_story(index: Index, entries: Sequence[int], taken: frozenset[str] | set
         elif name.lower() in taken:
             candidates.append(NameCandidate(name, 0.0, "an earlier trend has this name"))
         else:
-            candidates.append(NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if bonus > 1
-                                                                                   else ""), bonus > 1))
+            candidates.append(
+                NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if bonus > 1 else ""), bonus > 1)
+            )
     candidates.sort(key=lambda c: (-c.score, c.name))
     return _longer_first(candidates)
 
@@ -115,10 +126,18 @@ def _longer_first(candidates: list[NameCandidate]) -> list[NameCandidate]:
     held = set(best.name.lower().split())
     for candidate in candidates[1:]:
         words = set(candidate.name.lower().split())
-        if held < words and len(words) <= 4 and candidate.score >= LONGER * best.score \
-                and (candidate.proper or not best.proper):  # not "Frigate HMS Cornwall" for "HMS Cornwall"
-            winner = NameCandidate(candidate.name, candidate.score,
-                                   candidate.why + f", and holds {best.name!r}, which scores more", candidate.proper)
+        if (
+            held < words
+            and len(words) <= 4
+            and candidate.score >= LONGER * best.score
+            and (candidate.proper or not best.proper)
+        ):  # not "Frigate HMS Cornwall" for "HMS Cornwall"
+            winner = NameCandidate(
+                candidate.name,
+                candidate.score,
+                candidate.why + f", and holds {best.name!r}, which scores more",
+                candidate.proper,
+            )
             return [winner] + [c for c in candidates if c is not candidate]
     return candidates
 
@@ -132,8 +151,9 @@ def verbish(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(term(m.group(1)) for text in texts for m in _VERB_AFTER_RE.finditer(text))
 
 
-def _judge(index: Index, key: str, name: str, texts: list[str], verbs: frozenset[str] = frozenset(),
-           headed: bool = False) -> tuple[str, str, float]:
+def _judge(
+    index: Index, key: str, name: str, texts: list[str], verbs: frozenset[str] = frozenset(), headed: bool = False
+) -> tuple[str, str, float]:
     """(name as it will read, why it can never be a name or '', bonus for a proper name).
 
     `headed`: two or more articles use the phrase as a heading or an item's label.
@@ -150,8 +170,11 @@ def _judge(index: Index, key: str, name: str, texts: list[str], verbs: frozenset
     if proper:
         name = written_form  # "Kessling Chess Championship", "Ilsa Marnoff", however a headline wrote it
     words = name.split()
-    if len(words) > 1 and not proper and (any(term(w) in verbs for w in tokens(name)[:-1])
-                                          or words[-1].lower().endswith("ly")):
+    if (
+        len(words) > 1
+        and not proper
+        and (any(term(w) in verbs for w in tokens(name)[:-1]) or words[-1].lower().endswith("ly"))
+    ):
         return name, "a clause, not a noun phrase", 1.0
     if len(words) == 1:
         rare = specificity(term(name))
@@ -186,7 +209,7 @@ def _case(name: str, texts: list[str]) -> tuple[int, int, int, str]:
 
 
 def _with_acronym(index: Index, key: str, name: str, texts: list[str]) -> str:
-    """"Direct Preference Optimization (DPO)" where the sources define the acronym."""
+    """ "Direct Preference Optimization (DPO)" where the sources define the acronym."""
     for acronym, expansion in index.aliases.items():
         if expansion != key:
             continue
@@ -198,12 +221,16 @@ def _with_acronym(index: Index, key: str, name: str, texts: list[str]) -> str:
 
 
 def _with_number(name: str, texts: list[str]) -> str:
-    """"EgyptAir Flight 990": a name that its sources always write with its number (not a year)."""
+    """ "EgyptAir Flight 990": a name that its sources always write with its number (not a year)."""
     if not name[-1:].isalpha() or not name.split()[-1][:1].isupper():
         return name
     numbers = [m.group(1) for t in texts for m in re.finditer(written(name) + _NUMBER_AFTER, t)]
     mentions = sum(len(re.findall(written(name), t)) for t in texts)
-    if numbers and len(set(numbers)) == 1 and len(numbers) * 2 > mentions \
-            and not re.fullmatch(r"(?:19|20)\d\d", numbers[0]):
+    if (
+        numbers
+        and len(set(numbers)) == 1
+        and len(numbers) * 2 > mentions
+        and not re.fullmatch(r"(?:19|20)\d\d", numbers[0])
+    ):
         return f"{name} {numbers[0]}"
     return name

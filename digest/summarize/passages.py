@@ -3,6 +3,7 @@
 Headings are not candidates for bullets but give every passage below them its
 section, which later tells what the passage is about.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -44,5 +45,11 @@ def split_all(articles: Iterable[Article]) -> list[Passage]:
 
 
 def _passage(article: Article, text: str, kind: str, section: str, position: int, block: int) -> Passage:
-    return Passage(article_id=article.id, text=text, kind=kind,  # type: ignore[arg-type]
-                   section=section, position=position, block=block)
+    return Passage(
+        article_id=article.id,
+        text=text,
+        kind=kind,  # type: ignore[arg-type]
+        section=section,
+        position=position,
+        block=block,
+    )

@@ -10,6 +10,7 @@ count is given. Neighbours are found through each term's strongest units,
 never by comparing every pair, so a week of thousands of articles stays
 fast and small.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,15 +26,15 @@ from .text import split_label, term
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-NEIGHBOURS = 10          # edges kept per unit: enough to hold a story of any size together
-POSTINGS_PER_TERM = 64   # a term links a unit to the units that use it most, this many
-QUERY_TERMS = 48         # past EXACT_UP_TO units, a unit meets others through its strongest terms only
+NEIGHBOURS = 10  # edges kept per unit: enough to hold a story of any size together
+POSTINGS_PER_TERM = 64  # a term links a unit to the units that use it most, this many
+QUERY_TERMS = 48  # past EXACT_UP_TO units, a unit meets others through its strongest terms only
 EXACT_UP_TO = 2000
-CHUNK = 1000             # units compared at once: memory stays small at any size
-MIN_PARTS = 3            # a roundup has at least this many sections or labelled items
+CHUNK = 1000  # units compared at once: memory stays small at any size
+MIN_PARTS = 3  # a roundup has at least this many sections or labelled items
 NAME_WEIGHT = 2.0
 _NAME_RE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z][a-z'’]*")  # after a lower-case word: not a sentence's start
-TITLE_WEIGHT = 2.0       # a headline says what the article is about
+TITLE_WEIGHT = 2.0  # a headline says what the article is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,9 @@ def _parts(index: Index, entries: list[int]) -> list[tuple[str, list[int]]]:
                 current = (split_label(index.entries[i].passage.text)[0], [])  # type: ignore[index]
                 parts.append(current)
             current[1].append(i)
-    return [(name, members) for name, members in parts
-            if any(index.entries[i].passage.kind != "heading" for i in members)]
+    return [
+        (name, members) for name, members in parts if any(index.entries[i].passage.kind != "heading" for i in members)
+    ]
 
 
 def _labelled_item(index: Index, i: int) -> bool:
@@ -193,7 +195,7 @@ def similarity_graph(matrix: csr_matrix) -> csr_matrix:
     query = _top_per_row(matrix, QUERY_TERMS) if n > EXACT_UP_TO else matrix
     src, dst, sim = [], [], []
     for start in range(0, n, CHUNK):
-        nearest = _top_per_row((query[start:start + CHUNK] @ postings).tocsr(), NEIGHBOURS + 1).tocoo()
+        nearest = _top_per_row((query[start : start + CHUNK] @ postings).tocsr(), NEIGHBOURS + 1).tocoo()
         rows, cols = nearest.row + start, nearest.col
         keep = (rows != cols) & (nearest.data > 0)
         src.append(rows[keep])
@@ -219,10 +221,15 @@ def communities(graph: csr_matrix, resolution: float, seed: int = 7) -> list[int
     keep = upper.row < upper.col
     g = igraph.Graph(n=n, edges=list(zip(upper.row[keep].tolist(), upper.col[keep].tolist(), strict=True)))
     g.es["weight"] = upper.data[keep].tolist()
-    partition = leidenalg.find_partition(g, leidenalg.CPMVertexPartition, weights="weight",
-                                         resolution_parameter=resolution, seed=seed,
-                                         # till nothing moves in a usual week; in a huge one, Leiden's two rounds
-                                         n_iterations=-1 if n <= EXACT_UP_TO else 2)
+    partition = leidenalg.find_partition(
+        g,
+        leidenalg.CPMVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+        # till nothing moves in a usual week; in a huge one, Leiden's two rounds
+        n_iterations=-1 if n <= EXACT_UP_TO else 2,
+    )
     return list(partition.membership)
 
 
@@ -259,7 +266,9 @@ def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Stor
             for u in members:
                 if labels[u] in shared:
                     groups[labels[u]].append(units[u])
-    stories = [Story(units=tuple(group), articles=tuple(dict.fromkeys(u.article_id for u in group)))
-               for group in groups.values()]
+    stories = [
+        Story(units=tuple(group), articles=tuple(dict.fromkeys(u.article_id for u in group)))
+        for group in groups.values()
+    ]
     stories.sort(key=lambda s: (-len(s.articles), s.entries[0] if s.entries else math.inf))
     return stories

@@ -4,6 +4,7 @@ Terms are what get compared: a word's Snowball stem, with British spellings
 folded into American ones, hyphenated words split into their parts, and
 acronyms kept apart from ordinary words ("SLMs" -> "slm", "US" is not "us").
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,8 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e u.s u.k a.m p.m ph.d gov gen col sen rep".split()
 )
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all almost along already also although always am among an and another any
 anyone anything are aren't around as at away back be became because become becomes been before being below
 beside besides between beyond both but by can cannot can't could couldn't did didn't do does doesn't doing don't
@@ -45,20 +47,73 @@ wouldn't yet you you'd you'll your you're yours yourself yourselves you've able 
 basically certainly clearly currently especially essentially etc first fully generally greatly highly indeed
 instead largely lot lots mainly merely moreover namely new particularly possibly probably rapidly recently
 significantly simply specifically truly typically usually various via whereas widely yes
-""".split())
+""".split()
+)
 
 # British spellings fold into American ones before stemming ("optimisation" is "optimization"),
 # for the words listed only: a suffix rule alone would turn "rise" into "rize".
-_SUFFIXES = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ises", "izes"),
-             ("ised", "ized"), ("ise", "ize"), ("ysed", "yzed"), ("yse", "yze"), ("ours", "ors"), ("our", "or"),
-             ("elling", "eling"), ("elled", "eled"), ("tre", "ter"), ("logue", "log"))
-_BRITISH_SAFE = frozenset({"optimise", "optimised", "optimises", "optimising", "optimisation", "optimisations",
-                           "organise", "organised", "organisation", "organisations", "recognise", "recognised",
-                           "realise", "realised", "summarise", "summarised", "summarisation", "prioritise",
-                           "personalise", "personalised", "personalisation", "specialise", "specialised",
-                           "standardise", "standardised", "utilise", "utilised", "utilisation", "minimise",
-                           "maximise", "analyse", "analysed", "behaviour", "behaviours", "colour", "favour",
-                           "labour", "neighbour", "centre", "modelling", "modelled", "catalogue"})
+_SUFFIXES = (
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ises", "izes"),
+    ("ised", "ized"),
+    ("ise", "ize"),
+    ("ysed", "yzed"),
+    ("yse", "yze"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("elling", "eling"),
+    ("elled", "eled"),
+    ("tre", "ter"),
+    ("logue", "log"),
+)
+_BRITISH_SAFE = frozenset(
+    {
+        "optimise",
+        "optimised",
+        "optimises",
+        "optimising",
+        "optimisation",
+        "optimisations",
+        "organise",
+        "organised",
+        "organisation",
+        "organisations",
+        "recognise",
+        "recognised",
+        "realise",
+        "realised",
+        "summarise",
+        "summarised",
+        "summarisation",
+        "prioritise",
+        "personalise",
+        "personalised",
+        "personalisation",
+        "specialise",
+        "specialised",
+        "standardise",
+        "standardised",
+        "utilise",
+        "utilised",
+        "utilisation",
+        "minimise",
+        "maximise",
+        "analyse",
+        "analysed",
+        "behaviour",
+        "behaviours",
+        "colour",
+        "favour",
+        "labour",
+        "neighbour",
+        "centre",
+        "modelling",
+        "modelled",
+        "catalogue",
+    }
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -66,7 +121,7 @@ def split_sentences(text: str) -> list[str]:
     text = text.strip()
     parts, start = [], 0
     for match in _SENTENCE_END_RE.finditer(text):
-        parts.append(text[start:match.end()])
+        parts.append(text[start : match.end()])
         start = match.end()
     parts.append(text[start:])
     sentences: list[str] = []

@@ -7,6 +7,7 @@ not a story in it), so it never tells stories apart or names one. Scored
 phrases are the week's strongest, remembered so an evergreen one counts less.
 Discovered trends are stories (see `stories.py`).
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,7 @@ class Draft:
     key: str
     configured: bool
     keywords: tuple[str, ...] = ()
-    phrases: dict[str, float] = field(default_factory=dict)   # phrase key -> weight
+    phrases: dict[str, float] = field(default_factory=dict)  # phrase key -> weight
     entries: set[int] = field(default_factory=set)
     assigned: list[int] = field(default_factory=list)
 
@@ -73,8 +74,10 @@ def theme_terms(index: Index, weights: dict[str, float], theme: str) -> set[str]
     total = len(index.entries) or 1
     articles = len(index.articles) or 1
     for key, where in index.phrase_entries.items():
-        if len(where) / total > weights["theme_share"] and \
-                len(index.phrase_topics(key)) / articles >= weights["theme_articles"]:
+        if (
+            len(where) / total > weights["theme_share"]
+            and len(index.phrase_topics(key)) / articles >= weights["theme_articles"]
+        ):
             terms.update(key.split())
             for t in key.split():
                 terms.update(index.aliases.get(t, "").split())
@@ -91,8 +94,9 @@ def subject_terms(index: Index, theme: str) -> set[str]:
     return terms | generic()
 
 
-def score_phrases(index: Index, weights: dict[str, float], exclude: set[str],
-                  seen: Mapping[str, int] | None = None) -> list[tuple[str, float]]:
+def score_phrases(
+    index: Index, weights: dict[str, float], exclude: set[str], seen: Mapping[str, int] | None = None
+) -> list[tuple[str, float]]:
     """Candidate phrases with their score, best first.
 
     `seen`: in how many recent issues each phrase was already among the
@@ -141,8 +145,10 @@ def assign(index: Index, drafts: list[Draft]) -> None:
         for i in draft.entries:
             entry = index.entries[i]
             section = _section_seq(index, i)
-            hits = sorted((weight(w) for key, w in draft.phrases.items()
-                           if key in entry.phrases or f" {key} " in entry.seq), reverse=True)
+            hits = sorted(
+                (weight(w) for key, w in draft.phrases.items() if key in entry.phrases or f" {key} " in entry.seq),
+                reverse=True,
+            )
             fit = (hits[0] + 0.1 * sum(hits[1:4])) if hits else 0.0
             fit += 0.3 * max((weight(w) for key, w in draft.phrases.items() if f" {key} " in section), default=0.0)
             if fit > best.get(i, (0.0, -1))[0]:
@@ -183,8 +189,10 @@ def surface(index: Index, key: str, lower: bool = False) -> str:
     if (text.isupper() and len(text) > 1) or (midsentence.get(best) and all(midsentence[best])):
         return text  # an acronym, or a name: "called Direct Preference Optimization for LLMs"
     # A later word never starts the sentence: capitalised in prose, it is a name ("Ilsa Marnoff").
-    words = [w if any(c.isupper() for c in w[1:]) or w.isupper() or (n and best in prose and w[:1].isupper())
-             else w.lower() for n, w in enumerate(text.split())]
+    words = [
+        w if any(c.isupper() for c in w[1:]) or w.isupper() or (n and best in prose and w[:1].isupper()) else w.lower()
+        for n, w in enumerate(text.split())
+    ]
     if not lower:
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)

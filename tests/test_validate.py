@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -227,14 +226,6 @@ def test_an_unclosed_if_is_reported_where_it_opened(tmp_path, monkeypatch):
     with pytest.raises(TemplateError) as caught:
         render_issue(make_digest(), [tmp_path])
     assert caught.value.message == "footer.txt.j2:1: {% for %} is never closed (the end of the file comes first)"
-
-
-@pytest.fixture
-def sample(tmp_path):
-    shutil.copy(ROOT / "sources.yaml", tmp_path / "sources.yaml")
-    shutil.copytree(ROOT / "sample", tmp_path / "sample")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    return tmp_path
 
 
 def run(*args: str):

@@ -20,6 +20,7 @@ import click
 import yaml
 
 from . import yamlsafe
+from .chars import uncarriable
 from .errors import DigestError
 from .models import URL_RE, Source
 
@@ -243,7 +244,11 @@ class _Doc:
         if isinstance(node, yaml.SequenceNode):
             return [self.to_python(item, f"{key}[{i}]") for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)  # compose() gives mappings, sequences and scalars alone
-        return _scalar(node)
+        value = _scalar(node)
+        if isinstance(value, str) and (bad := uncarriable(value)):
+            # A "\x01" escape in a title would reach the email, and MJML would refuse the whole issue.
+            self.error(key, f"contains a control character ({bad}) that an email cannot carry")
+        return value
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:

@@ -293,3 +293,15 @@ def test_unknown_summarizer_weights_show_with_the_errors(newsletter, cli):
             "warning: summarizer.centralty: unknown key, ignored (did you mean 'centrality'?) "
             "(sources.yaml:5)\n"
         )
+
+
+def test_a_control_character_in_a_setting_is_an_error_at_its_line(newsletter):
+    # A YAML escape puts a character in the title that no email can carry: MJML would refuse the whole issue.
+    path = newsletter(
+        'newsletter: {title: "Weekly\\x01"}\nsources:\n  - {name: Notes, path: notes/}\n', {"a.md": "# A\n"}
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.lines == [
+        "newsletter.title: contains a control character (U+0001) that an email cannot carry (sources.yaml:1)"
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..chars import UNCARRIABLE_RE
 from ..models import Article, Block, replace
 
 # --- Boilerplate -------------------------------------------------------------
@@ -150,7 +151,7 @@ def markdown_to_blocks(text: str, guess_headings: bool = False) -> list[Block]:
     closing punctuation reads as a heading there.
     """
     # Control characters go first: markdown_inline() marks escaped characters with three of them.
-    text = TODO_RE.sub("", _UNCARRIABLE_RE.sub(_replacement, text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = TODO_RE.sub("", UNCARRIABLE_RE.sub(_replacement, text.replace("\r\n", "\n").replace("\r", "\n")))
     text = _LINK_AFTER_SENTENCE_RE.sub("", text)
     lines = _dedent(text.split("\n"))
     blocks: list[Block] = []
@@ -285,20 +286,14 @@ def text_to_blocks(text: str) -> list[Block]:
 
 # --- Characters an email cannot carry ----------------------------------------
 
-# XML 1.0 has no place for C0 controls other than tab, newline and CR, for lone
-# surrogates or for U+FFFE/U+FFFF, and HTML none for C1 controls and the other
-# non-characters. One of them in one note and MJML refuses the whole issue, so
-# they go as text leaves a reader. Vertical tab, form feed and NEL were spacing.
-_NONCHARACTERS = "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-_UNCARRIABLE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
 _SPACING = frozenset("\x0b\x0c\x85")
 
 
 def carriable(text: str) -> str:
     """Text without the characters XML and HTML cannot carry (prose: they are dropped)."""
-    if _UNCARRIABLE_RE.search(text) is None:
+    if UNCARRIABLE_RE.search(text) is None:
         return text
-    return re.sub(r"[ \t]{2,}", " ", _UNCARRIABLE_RE.sub(_replacement, text)).strip()
+    return re.sub(r"[ \t]{2,}", " ", UNCARRIABLE_RE.sub(_replacement, text)).strip()
 
 
 def drop_uncarriable(markup: str) -> str:
@@ -309,9 +304,9 @@ def drop_uncarriable(markup: str) -> str:
     """
     if "&#" in markup:
         markup = _CHARREF_RE.sub(_charref, markup)
-    if _UNCARRIABLE_RE.search(markup) is None:
+    if UNCARRIABLE_RE.search(markup) is None:
         return markup
-    return _UNCARRIABLE_RE.sub(_replacement, markup)
+    return UNCARRIABLE_RE.sub(_replacement, markup)
 
 
 _CHARREF_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")  # HTML lets the ";" go
@@ -330,16 +325,16 @@ def _charref(match: re.Match[str]) -> str:
     if code > 0x10FFFF:
         return ""
     character = chr(code)
-    if _UNCARRIABLE_RE.match(character) is None:
+    if UNCARRIABLE_RE.match(character) is None:
         return match.group()
     return " " if character in _SPACING else ""
 
 
 def escaped(text: str) -> str:
     """A name (a path, an id) with those characters as visible escapes (\\x01), so names stay distinct."""
-    if _UNCARRIABLE_RE.search(text) is None:
+    if UNCARRIABLE_RE.search(text) is None:
         return text
-    return _UNCARRIABLE_RE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+    return UNCARRIABLE_RE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def clean_article(article: Article) -> Article:
@@ -356,7 +351,7 @@ def clean_article(article: Article) -> Article:
         *article.tags,
         *(block.text for block in article.blocks),
     )
-    if not any(_UNCARRIABLE_RE.search(text) for text in fields):
+    if not any(UNCARRIABLE_RE.search(text) for text in fields):
         return article
     blocks = tuple(Block(b.kind, text, b.level) for b in article.blocks if (text := carriable(b.text)))
     return replace(

@@ -28,7 +28,7 @@ from digest.collect.feed import parse_feed
 from digest.collect.frontmatter import split_front_matter
 from digest.collect.html import html_to_blocks
 from digest.collect.local import UnreadableFile, read_file, read_html_bytes, read_local
-from digest.config import ConfigError, load_config
+from digest.config import TOP_KEYS, ConfigError, load_config
 from digest.models import Article
 
 # CI runs the same 100 examples a test every time; DIGEST_EXAMPLES=5000 explores anew, for a longer look.
@@ -378,25 +378,8 @@ CONFIG_VALUES = st.recursive(
     ),
     max_leaves=12,
 )
-CONFIGS = st.fixed_dictionaries(
-    {},
-    optional={
-        key: CONFIG_VALUES
-        for key in (
-            "newsletter",
-            "sources",
-            "trends",
-            "output",
-            "state",
-            "templates",
-            "max_trends",
-            "bullets",
-            "summarizer",
-            "fetch",
-            "unknown",
-        )
-    },
-)
+# Every key the config knows, and one it does not.
+CONFIGS = st.fixed_dictionaries({}, optional={key: CONFIG_VALUES for key in (*sorted(TOP_KEYS), "unknown")})
 
 
 @BOUNDED

@@ -35,6 +35,9 @@ MIN_PARTS = 3  # a roundup has at least this many sections or labelled items
 NAME_WEIGHT = 2.0
 _NAME_RE = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][a-z][a-z'’]*")  # after a lower-case word: not a sentence's start
 TITLE_WEIGHT = 2.0  # a headline says what the article is about
+# A roundup's section is short, so it is less alike to anything, its own story included: in
+# CPM it weighs this much of an article, and two sections join at a quarter of the resolution.
+PART_SIZE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,8 @@ def find_stories(index: Index, exclude: frozenset[str] = frozenset(), similarity
     units = split_units(index)
     if not units:
         return []
-    labels = communities(similarity_graph(vectors(index, units, exclude)), similarity)
+    sizes = [PART_SIZE if unit.part else 1.0 for unit in units]
+    labels = communities(similarity_graph(vectors(index, units, exclude)), similarity, sizes)
     return _whole_news(index, units, labels)
 
 
@@ -206,12 +210,13 @@ def similarity_graph(matrix: csr_matrix) -> csr_matrix:
     return graph.maximum(graph.T).tocsr()
 
 
-def communities(graph: csr_matrix, resolution: float, seed: int = 7) -> list[int]:
+def communities(graph: csr_matrix, resolution: float, sizes: Sequence[float] | None = None, seed: int = 7) -> list[int]:
     """A story label per unit: Leiden communities under the constant Potts model.
 
     CPM keeps a group together only while its members are on average more
-    alike than `resolution`, whatever the week's size, where modularity
-    would grow and shrink stories with the number of articles.
+    alike than `resolution` (times the product of two members' `sizes`),
+    whatever the week's size, where modularity would grow and shrink stories
+    with the number of articles.
     """
     import igraph
     import leidenalg
@@ -225,6 +230,7 @@ def communities(graph: csr_matrix, resolution: float, seed: int = 7) -> list[int
         g,
         leidenalg.CPMVertexPartition,
         weights="weight",
+        node_sizes=list(sizes) if sizes is not None else None,
         resolution_parameter=resolution,
         seed=seed,
         # till nothing moves in a usual week; in a huge one, Leiden's two rounds

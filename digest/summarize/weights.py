@@ -12,7 +12,7 @@ DEFAULTS: dict[str, float] = {
     "theme_share": 0.05,  # a phrase in more passages than this share ...
     "theme_articles": 0.6,  # ... and what this share of the articles are about is the week's backdrop, not a trend
     "merge_overlap": 0.5,  # a story whose passages are this much the editor's trends' is not a trend again
-    "story_similarity": 0.02,  # how alike (cosine, on average) a story's articles are at least: Leiden's CPM
+    "story_similarity": 0.06,  # how alike (cosine, on average) a story's articles are at least: Leiden's CPM
     "heading_boost": 0.5,  # extra weight of a phrase used in a heading
     "evergreen": 0.25,  # a phrase strong in each of n recent issues counts 1/(1 + this * n)
     # Bullet scoring

@@ -81,6 +81,86 @@ def test_two_stories_told_by_three_sources_each_become_two_trends():
     ]
 
 
+# Four small stories of two sources each, told in the same newsroom words ("officials said on
+# Tuesday", "residents", "the government"): each is its own trend, never one of two halves.
+SMALL_STORIES = [
+    make_article(f"{story}-{n}", *texts, title=title, source=f"{story}-{n}")
+    for story, pair in (
+        (
+            "ferry",
+            (
+                (
+                    "Orlen ferry crews strike over pay",
+                    "Ferry crews in Orlen walked out on Tuesday, officials said, stranding residents on the islands.",
+                    "The Orlen ferry union wants the government to restore night sailings and overtime pay.",
+                ),
+                (
+                    "Islanders stranded as Orlen ferries stop",
+                    "Residents of the Orlen islands queued for the last ferry before the strike began on Tuesday.",
+                    "The union said ferry crews would stay out until the government reopens pay talks.",
+                ),
+            ),
+        ),
+        (
+            "museum",
+            (
+                (
+                    "Casteval museum loses three tapestries",
+                    "Thieves took three medieval tapestries from the Casteval museum, officials said on Tuesday.",
+                    "The museum's alarm was switched off for repairs, the government's culture office said.",
+                ),
+                (
+                    "Police trace Casteval tapestry thieves",
+                    "Police in Casteval found the van used to carry the stolen tapestries, residents told reporters.",
+                    "The museum is offering a reward for the medieval tapestries, officials said.",
+                ),
+            ),
+        ),
+        (
+            "measles",
+            (
+                (
+                    "Measles cases rise in Dunmore",
+                    "Dunmore reported eleven new measles cases on Tuesday, health officials said.",
+                    "The government opened two vaccination clinics for residents who missed their jabs.",
+                ),
+                (
+                    "Dunmore schools check vaccination records",
+                    "Schools in Dunmore asked parents for measles vaccination records after the outbreak grew.",
+                    "Officials said most of the measles cases were children under five.",
+                ),
+            ),
+        ),
+        (
+            "wildfire",
+            (
+                (
+                    "Wildfire forces evacuations near Brask",
+                    "A wildfire near Brask forced hundreds of residents from their homes on Tuesday, officials said.",
+                    "Water bombers from the government's fire service worked through the night.",
+                ),
+                (
+                    "Brask wildfire contained",
+                    "Firefighters contained the Brask wildfire after winds dropped, officials said.",
+                    "Residents returned to find that the fire had burned two barns and a school.",
+                ),
+            ),
+        ),
+    )
+    for n, (title, *texts) in enumerate(pair)
+]
+
+
+def test_small_stories_in_the_same_newsroom_words_stay_apart():
+    summary = summarize_week(SMALL_STORIES, [])
+    assert sorted(stories(summary), key=sorted) == [
+        {f"{story}-0", f"{story}-1"} for story in ("ferry", "measles", "museum", "wildfire")
+    ]
+    names = sorted(t.name for t in summary.trends)
+    # Each named by its own place, though the sources write it before lower-case words ("in Dunmore asked").
+    assert [any(place in name for name in names) for place in ("Orlen", "Casteval", "Dunmore", "Brask")] == [True] * 4
+
+
 def test_a_weekday_is_never_a_trend_name():
     market = [
         make_article(f"market-{n}", text, title=f"Thursday: {title}", source=source)
@@ -109,7 +189,9 @@ def test_names_keep_the_sources_spelling_and_are_never_a_lone_first_name():
     assert "Kessling Chess Championship" in names  # as written, not "Kessling chess championship"
     chess = next(e for e in summary.explanations if e.trend == "Kessling Chess Championship")
     assert "Ilsa Marnoff" in [name for name, _, _ in chess.names]
-    assert not names & {"Ilsa", "Marnoff", "Velmora", "Thursday"}  # ... a lone name of a person or place is weak
+    assert not names & {"Ilsa", "Marnoff", "Thursday"}  # ... never half of a person's name
+    why = {name: reason for name, _, reason in chess.names}
+    assert why["Marnoff"] == "never a name: part of a longer name, 'Ilsa Marnoff'"
     assert all(len(name.split()) <= 4 for name in names)
 
 
@@ -213,16 +295,16 @@ def test_momentum_knows_the_story_again_under_other_words():
         ),
         make_article(
             "later-2",
-            "Commuters returned to the harbour crossing as the temporary span opened in Velmora.",
+            "Commuters returned to the harbour crossing as the temporary span opened.",
             "Inspectors said the new pier will be checked for cracks every month.",
-            title="Velmora commuters cross again",
+            title="Harbour commuters cross again",
             source="Beta",
         ),
         make_article(
             "later-3",
-            "The barge company in the Velmora collapse blamed a faulty steering pump.",
+            "The barge company blamed a faulty steering pump for the collapse.",
             "Ferries will stop once the temporary span carries all traffic.",
-            title="Faulty pump named in Velmora barge crash",
+            title="Faulty pump named in harbour barge crash",
             source="Gamma",
         ),
         *CHESS,

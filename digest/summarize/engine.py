@@ -157,7 +157,11 @@ def summarize_week(
             bullets=[
                 (b.text, c.parts, [s.title for s in b.sources]) for b, c in zip(trend.bullets, chosen, strict=True)
             ],
-            names=[(c.name, c.score, c.why) for c in candidates[:8]],
+            # the strongest names, and the strongest refused with why
+            names=[
+                (c.name, c.score, c.why)
+                for c in [c for c in candidates if c.score > 0][:6] + [c for c in candidates if c.score <= 0][:4]
+            ],
         )
         trends.append((trend, explanation))
         signatures[id(trend)] = terms

@@ -13,6 +13,7 @@ common word ("Crash", "Scientists") and a lone first name ("Shahzad" of
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,7 +26,7 @@ from .trends import phrase_specificity, surface, written
 POOL = 80  # phrases looked at: the ones most of the story's articles use
 LONGER = 0.6  # a longer name holding the best one wins at this share of its score
 LONE_SPECIFIC = 0.3  # a one-word name is rarer in English than this: "Chile", "Haiti", never "Group"
-TOPIC_SPECIFIC = 0.75  # ... or this rare, and a heading in two articles: "Multimodality", not "Crash"
+TOPIC_SPECIFIC = 0.85  # ... or this rare, and a heading in two articles: "Multimodality", not "Barge"
 CHECKED = 20  # of those, the best few get the closer look (spelling, case, company)
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight weekend "
@@ -39,6 +40,17 @@ _VERB_AFTER_RE = re.compile(
     r"not|n't)\s+([a-z]{3,})\b"
 )
 _NUMBER_AFTER = r"\s+(?:No\.\s*)?(\d{1,4})\b"
+_DEMONYM_RE = re.compile(r"(?:ish|ian|ese|ean)$")
+_DEMONYMS = frozenset(
+    "chechen thai iraqi israeli pakistani afghan french dutch swiss greek welsh irish kuwaiti saudi yemeni "
+    "somali bangladeshi nepali kazakh uzbek".split()
+)
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+_IRREGULAR_PAST = frozenset(
+    "told said won made took gave came went found left held began saw knew got brought thought "
+    "bought sought caught fought taught wrote spoke broke chose drove rose fell ran sent spent built".split()
+)
+_NOT_PAST = frozenset({"hundred", "indeed", "speed", "breed", "greed", "creed", "bleed", "proceed", "exceed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +111,7 @@ def name_story(
     prose = [i for i in entries if index.entries[i].passage.kind != "heading"]
     verbs = verbish([index.entries[i].passage.text for i in prose])
     candidates = []
+    spread: dict[str, int] = {}  # a name as it will read -> the story's articles using it
     for score, key, why in rough[:CHECKED]:
         name = surface(index, key)
         texts = [index.entries[i].passage.text for i in prose if key in index.entries[i].phrases]
@@ -110,11 +123,36 @@ def name_story(
         elif name.lower() in taken:
             candidates.append(NameCandidate(name, 0.0, "an earlier trend has this name"))
         else:
+            spread[name] = len(used[key])
+            proper = bonus > 1
+            if proper and not titled[key]:
+                bonus = 1.0  # a name no headline uses is a detail of the story: a station, a committee
             candidates.append(
-                NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if bonus > 1 else ""), bonus > 1)
+                NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if proper else ""), proper)
             )
-    candidates.sort(key=lambda c: (-c.score, c.name))
-    return _longer_first(candidates)
+    candidates.sort(key=lambda c: -c.score)  # stable: ties, and the refused, in order of promise
+    return _longer_first(_whole_names(candidates, spread))
+
+
+def _whole_names(candidates: list[NameCandidate], spread: Mapping[str, int]) -> list[NameCandidate]:
+    """A lone proper word inside a longer proper name nearly as widely used is that name's half:
+    "Marnoff" of "Ilsa Marnoff" names no story, where "Haiti" (in no longer name) does."""
+    proper = [c.name for c in candidates if c.proper and c.score > 0 and " " in c.name]
+    out = []
+    for c in candidates:
+        whole = next(
+            (
+                longer
+                for longer in proper
+                if c.proper
+                and " " not in c.name
+                and c.name.lower() in longer.lower().split()
+                and spread[longer] >= LONGER * spread[c.name]
+            ),
+            None,
+        )
+        out.append(NameCandidate(c.name, 0.0, f"never a name: part of a longer name, {whole!r}") if whole else c)
+    return sorted(out, key=lambda c: -c.score)  # stable: ties, and the refused, in order of promise
 
 
 def _longer_first(candidates: list[NameCandidate]) -> list[NameCandidate]:
@@ -130,10 +168,14 @@ def _longer_first(candidates: list[NameCandidate]) -> list[NameCandidate]:
             held < words
             and len(words) <= 4
             and candidate.score >= LONGER * best.score
-            and (candidate.proper or not best.proper)
-        ):  # not "Frigate HMS Cornwall" for "HMS Cornwall"
+            # not "Frigate HMS Cornwall" for "HMS Cornwall"; "Haiti earthquake" for "Haiti"
+            and (candidate.proper or not best.proper or candidate.name.lower().startswith(best.name.lower() + " "))
+        ):
+            name = candidate.name
+            if name.lower().startswith(best.name.lower() + " "):
+                name = best.name + name[len(best.name) :]  # "Abu Ghraib case", as the name is written
             winner = NameCandidate(
-                candidate.name,
+                name,
                 candidate.score,
                 candidate.why + f", and holds {best.name!r}, which scores more",
                 candidate.proper,
@@ -165,23 +207,36 @@ def _judge(
         return name, "two things joined, not one name", 1.0
     if len(words) == 1 and _ABBREVIATION_RE.match(name):
         return name, "a bare abbreviation", 1.0
+    if len(words) == 1:  # a lone word is a name only if the whole week writes it so: "Iran", never "Aid"
+        texts = [index.entries[i].passage.text for i in index.phrase_entries.get(key, ())]
     capitalised, lower, followed, written_form = _case(name, texts)
-    proper = capitalised > 0 and capitalised >= 4 * lower
+    # "struck Chile" and "frigate HMS Cornwall" hold a name, but are none
+    proper = capitalised > 0 and capitalised >= 4 * lower and not written_form[:1].islower()
     if proper:
         name = written_form  # "Kessling Chess Championship", "Ilsa Marnoff", however a headline wrote it
+    else:
+        name = _names_kept(index, name)
+    name = _POSSESSIVE_RE.sub("", name)  # "India's" names India
     words = name.split()
     if (
         len(words) > 1
         and not proper
-        and (any(term(w) in verbs for w in tokens(name)[:-1]) or words[-1].lower().endswith("ly"))
+        and (
+            any(term(w) in verbs for w in tokens(name)[:-1])
+            or any(w.lower().endswith("ly") for w in words)  # "Previously won"
+            or _past_tense(words[-1])  # "Toll passed", "Ms Hewitt told"
+        )
     ):
         return name, "a clause, not a noun phrase", 1.0
     if len(words) == 1:
-        rare = specificity(term(name))
+        # A compound is rarer than its parts: "Retrieval-augmented" (0.71 and 0.79) is 0.94.
+        rare = 1 - math.prod(1 - specificity(term(t)) for t in tokens(name))
         # A rare word that writers put in their headings is a topic: "Multimodality", "Quantization".
         topic = headed and rare >= TOPIC_SPECIFIC
         if (not proper and not name.isupper() and not topic) or rare < LONE_SPECIFIC:
             return name, "a lone common word", 1.0  # "Crash", and "Group" however it is written
+        if _DEMONYM_RE.search(name) or name.lower() in _DEMONYMS:
+            return name, "a people's adjective, not a name", 1.0  # "British", "Haitian", "Chechen"
         if followed * 2 > capitalised + lower:
             return name, "part of a longer name (a first name, or half of one)", 1.0
     name = _with_acronym(index, key, name, texts)
@@ -189,15 +244,42 @@ def _judge(
     return name, "", 1.3 if proper else 1.0
 
 
+def _names_kept(index: Index, name: str) -> str:
+    """A phrase with the names in it capitalised as the week writes them: "Earthquake hits Chile"."""
+    words = name.split()
+    for n, word in enumerate(words[1:], 1):
+        if word[:1].islower():
+            texts = [index.entries[i].passage.text for i in index.phrase_entries.get(term(word), ())]
+            capitalised, lower, _, form = _case(word, texts)
+            if capitalised and capitalised >= 4 * lower:
+                words[n] = form
+    return " ".join(words)
+
+
+def _past_tense(word: str) -> bool:
+    """A verb in the past, as a clause ends: "passed", "told", never "speed" or "hundred"."""
+    word = word.lower()
+    return word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST)
+
+
 def _case(name: str, texts: list[str]) -> tuple[int, int, int, str]:
     """Within sentences: how often the phrase is capitalised, how often not, how often a capitalised
-    word follows it (then it is part of a longer name), and how it is written when capitalised."""
-    pattern = re.compile(rf"(?<=[a-z,;] )({written(name)})\b(\s+[A-Z][a-z])?", re.IGNORECASE)
+    word follows it (then it is part of a longer name), and how it is written when capitalised.
+
+    A one-word phrase counts only after a lower-case word, where a sentence's start can't
+    capitalise it; a longer one counts anywhere, judged by its later words ("Ilsa Marnoff won").
+    """
+    several = len(name.split()) > 1
+    # Case-blind for the phrase only: the word after counts only if it is capitalised
+    # ("Shahzad Tanweer", never "Haiti and").
+    before = r"(?<![\w'’-])" if several else r"(?<=[a-z,;] )"
+    pattern = re.compile(rf"{before}((?i:{written(name)}))\b(\s+[A-Z][a-z])?")
     capitalised = lower = followed = 0
     form = name
     for text in texts:
         for match in pattern.finditer(text):
-            significant = [w for w in match.group(1).split() if len(w) > 3] or match.group(1).split()
+            said = match.group(1).split()[1:] if several else match.group(1).split()
+            significant = [w for w in said if len(w) > 3] or said
             if all(w[:1].isupper() for w in significant):
                 if not capitalised:
                     form = match.group(1)
@@ -211,8 +293,8 @@ def _case(name: str, texts: list[str]) -> tuple[int, int, int, str]:
 def _with_acronym(index: Index, key: str, name: str, texts: list[str]) -> str:
     """ "Direct Preference Optimization (DPO)" where the sources define the acronym."""
     for acronym, expansion in index.aliases.items():
-        if expansion != key:
-            continue
+        if expansion != key or acronym.lower() in term(name).lower().split() or name.isupper():
+            continue  # "USGS", never "USGS (USGS)"
         for text in texts:
             match = re.search(rf"\(\s*({re.escape(acronym)}s?)\s*\)", text)
             if match:

@@ -73,3 +73,29 @@ def test_bullets_never_lean_on_a_sentence_they_leave_behind():
 def test_a_tool_named_in_lower_case_keeps_its_case():
     deny = [b.text for b in bullets() if "argo-deny" in b.text]
     assert deny and all(text.startswith("cargo-deny") for text in deny)
+
+
+def test_a_claim_made_of_the_trends_own_words_is_not_backed_by_one_shared_word():
+    """Beyond the trend's words, the roundup's claim says only "decrease" and "numbers": a passage of
+    the trend that shares "decrease" never says what it says; one that says it backs it."""
+    from digest.summarize.claims import backs
+    from digest.summarize.index import build_index
+    from digest.summarize.passages import split_all
+    from digest.summarize.text import content_terms
+
+    texts = {
+        "roundup": "Quantization: Reducing the precision of numbers can decrease computational demands.",
+        "outlook": "Cost: As the technology matures, the cost of training and deploying is expected to decrease.",
+        "lab": "Reducing the precision of numbers in quantization will decrease computational demands, the lab found.",
+        "downloads": "Download numbers rose this week.",
+        "readers": "The numbers of readers grew.",
+    }
+    week = [make_article(name, text, source=name) for name, text in texts.items()]
+    index = build_index(week, split_all(week))
+    claim, outlook, lab = (
+        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading")
+        for name in ("roundup", "outlook", "lab")
+    )
+    topic = frozenset(content_terms("quantization reducing precision computational demands cost training deploying"))
+    assert not backs(index, claim, outlook, 0.5, topic)
+    assert backs(index, claim, lab, 0.5, topic)

@@ -4,7 +4,8 @@ Two passages of one trend share the trend's words whatever they say, so those
 words are left out: a passage states a bullet's claim when it uses most of
 what the bullet says beyond them, weighted by how telling each term is (idf):
 "the query cache is smaller on disk" needs "cache", "smaller" and "disk", not
-"incremental compilation". Figures are the claim: "won stage 13" is not
+"incremental compilation". A claim made mostly of the trend's words is
+compared on all its words. Figures are the claim: "won stage 13" is not
 backed by "won stage 15", however many words they share.
 """
 
@@ -26,6 +27,11 @@ def says(index: Index, claim: Entry, other: Entry, topic: frozenset[str] = froze
         return 0.0  # a long claim may be backed in part, but never by other figures
     terms = [t for t in claim.vector if t not in topic]
     total = sum(index.idf.get(t, 0.0) for t in terms)
+    if total < 0.5 * sum(index.idf.get(t, 0.0) for t in claim.vector):
+        # Mostly the trend's words: then they are the claim. "Quantization ... decreases computational
+        # demands" is not backed by "the cost ... is expected to decrease", which shares one word beyond them.
+        terms = list(claim.vector)
+        total = sum(index.idf.get(t, 0.0) for t in terms)
     if not total:
         return 0.0
     return sum(index.idf.get(t, 0.0) for t in terms if t in other.vector) / total

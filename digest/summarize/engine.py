@@ -7,6 +7,7 @@ the same thing, and chosen without repeating each other.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from ..models import Article, Brief, Bullet, Citation, Trend
 from .bullets import Candidate, clean_bullet, lower_name, score_entries, select
 from .cluster import summarize_cluster
 from .discovery import story_draft, story_phrases, told_by_editor, week_use
-from .index import Index, build_index, cosine
+from .index import Entry, Index, build_index, cosine
 from .momentum import momentum, signature, story_counts
 from .naming import NameCandidate, name_story
 from .passages import split_all
@@ -108,7 +109,7 @@ def summarize_week(
     trends: list[tuple[Trend, Explanation]] = []
     signatures: dict[int, dict[str, float]] = {}
     also: list[Brief] = []
-    told: list[Candidate] = []  # the bullets of the trends before: a later trend does not say them again
+    told = _Said(index, w["duplicate"])  # the bullets of the trends before: a later trend does not say them again
     names: set[str] = {d.name.lower() for d in drafts}
     pending: list[tuple[Draft, Story | None]] = [(d, None) for d in drafts] + [(d, s) for s, d in stories]
     for draft, story in pending:
@@ -126,15 +127,13 @@ def summarize_week(
             continue
         members = [i for i in draft.assigned if index.entries[i].passage.article_id in articles_in]
         topic = _topic(draft, w["min_coverage"])
-        candidates_b = _unsaid(
-            index, score_entries(index, members, draft.phrases, bullet_weights, topic=topic), told, w["duplicate"]
-        )
+        candidates_b = told.unsaid(score_entries(index, members, draft.phrases, bullet_weights, topic=topic))
         chosen = select(index, candidates_b, bullets, bullet_weights, topic=topic)
         if story is not None and (len(articles_in) < int(w["min_articles"]) or not chosen):
             also.append(_brief(index, draft.name, members, chosen))
             continue
         names.add(draft.name.lower())
-        told.extend(chosen)
+        told.add(chosen)
         terms = signature(index, members, exclude)
         trend = Trend(
             name=draft.name,
@@ -221,11 +220,36 @@ def _past_cap(index: Index, trend: Trend) -> Brief:
     return Brief(title=trend.name, text=bullet.text, url=first.url, source=first.source, article_ids=trend.article_ids)
 
 
-def _unsaid(index: Index, candidates: list[Candidate], said: list[Candidate], duplicate: float) -> list[Candidate]:
-    """The candidates that do not say what a passage already chosen says."""
-    return [
-        c for c in candidates if all(cosine(index.entries[c.index], index.entries[k.index]) < duplicate for k in said)
-    ]
+class _Said:
+    """The bullets of the trends so far, found again by their terms: a later trend's passage is
+    compared only with the bullets it could repeat, so a week of hundreds of stories stays linear.
+
+    Exact: a passage's terms past its strongest ones hold less than `duplicate` of its norm, so a
+    bullet it repeats (cosine at least `duplicate`) shares one of the strongest ones.
+    """
+
+    def __init__(self, index: Index, duplicate: float) -> None:
+        self.index, self.duplicate = index, duplicate
+        self.by_term: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, chosen: list[Candidate]) -> None:
+        for c in chosen:
+            for t in self.index.entries[c.index].vector:
+                self.by_term[t].append(c.index)
+
+    def unsaid(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates that do not say what a bullet already chosen says."""
+        return [c for c in candidates if not self._repeats(self.index.entries[c.index])]
+
+    def _repeats(self, entry: Entry) -> bool:
+        left = entry.norm**2 * (1 - self.duplicate**2)  # the strongest terms hold at least this
+        near: set[int] = set()
+        for t, v in sorted(entry.vector.items(), key=lambda kv: -abs(kv[1])):
+            if left < 0:
+                break
+            near.update(self.by_term.get(t, ()))
+            left -= v * v
+        return any(cosine(entry, self.index.entries[j]) >= self.duplicate for j in near)
 
 
 def _topic(draft: Draft, share: float) -> frozenset[str]:

@@ -51,9 +51,15 @@ class Index:
     phrase_entries: dict[str, list[int]]  # phrase key -> entry indexes
     idf: dict[str, float]
     sizes: dict[str, int] = field(default_factory=dict)  # article id -> passages (headings out)
+    articles_of: dict[str, frozenset[str]] = field(default_factory=dict)  # phrase key -> articles, once asked
 
-    def phrase_articles(self, key: str) -> set[str]:
-        return {self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())}
+    def phrase_articles(self, key: str) -> frozenset[str]:
+        found = self.articles_of.get(key)
+        if found is None:  # asked again by every story that uses the phrase
+            found = self.articles_of[key] = frozenset(
+                self.entries[i].passage.article_id for i in self.phrase_entries.get(key, ())
+            )
+        return found
 
     def phrase_topics(self, key: str) -> set[str]:
         """Articles that are about a phrase: they use it twice, or in a title or heading.

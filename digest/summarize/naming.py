@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 from .index import Index
 from .text import specificity, term, tokens
-from .trends import phrase_specificity, surface, written
+from .trends import compiled, phrase_specificity, surface, written
 
 POOL = 80  # phrases looked at: the ones most of the story's articles use
 LONGER = 0.6  # a longer name holding the best one wins at this share of its score
 LONE_SPECIFIC = 0.3  # a one-word name is rarer in English than this: "Chile", "Haiti", never "Group"
 TOPIC_SPECIFIC = 0.85  # ... or this rare, and a heading in two articles: "Multimodality", not "Barge"
 CHECKED = 20  # of those, the best few get the closer look (spelling, case, company)
+CASE_SAMPLE = 200  # passages of the week read to learn how a word is written
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight weekend "
     "morning afternoon evening night january february march april may june july august september october "
@@ -208,7 +209,7 @@ def _judge(
     if len(words) == 1 and _ABBREVIATION_RE.match(name):
         return name, "a bare abbreviation", 1.0
     if len(words) == 1:  # a lone word is a name only if the whole week writes it so: "Iran", never "Aid"
-        texts = [index.entries[i].passage.text for i in index.phrase_entries.get(key, ())]
+        texts = _week_texts(index, key)
     capitalised, lower, followed, written_form = _case(name, texts)
     # "struck Chile" and "frigate HMS Cornwall" hold a name, but are none
     proper = capitalised > 0 and capitalised >= 4 * lower and not written_form[:1].islower()
@@ -249,11 +250,16 @@ def _names_kept(index: Index, name: str) -> str:
     words = name.split()
     for n, word in enumerate(words[1:], 1):
         if word[:1].islower():
-            texts = [index.entries[i].passage.text for i in index.phrase_entries.get(term(word), ())]
+            texts = _week_texts(index, term(word))
             capitalised, lower, _, form = _case(word, texts)
             if capitalised and capitalised >= 4 * lower:
                 words[n] = form
     return " ".join(words)
+
+
+def _week_texts(index: Index, key: str) -> list[str]:
+    """Passages of the week that use a phrase: a sample, as many as show how it is written."""
+    return [index.entries[i].passage.text for i in index.phrase_entries.get(key, ())[:CASE_SAMPLE]]
 
 
 def _past_tense(word: str) -> bool:
@@ -273,7 +279,7 @@ def _case(name: str, texts: list[str]) -> tuple[int, int, int, str]:
     # Case-blind for the phrase only: the word after counts only if it is capitalised
     # ("Shahzad Tanweer", never "Haiti and").
     before = r"(?<![\w'’-])" if several else r"(?<=[a-z,;] )"
-    pattern = re.compile(rf"{before}((?i:{written(name)}))\b(\s+[A-Z][a-z])?")
+    pattern = compiled(rf"{before}((?i:{written(name)}))\b(\s+[A-Z][a-z])?")
     capitalised = lower = followed = 0
     form = name
     for text in texts:

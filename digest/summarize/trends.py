@@ -10,6 +10,7 @@ Discovered trends are stories (see `stories.py`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -200,13 +201,17 @@ def surface(index: Index, key: str, lower: bool = False) -> str:
 
 def _capitalised_midsentence(form: str, text: str) -> bool | None:
     """Whether the phrase is capitalised where it follows a lower-case word (None: no such place)."""
-    match = re.search(rf"\b[a-z][\w'’-]*[ \t]+({written(form)})\b", text, re.IGNORECASE)
+    match = compiled(rf"\b[a-z][\w'’-]*[ \t]+({written(form)})\b", re.IGNORECASE).search(text)
     if not match or not match.group(0)[:1].islower():
         return None
     return all(word[:1].isupper() for word in match.group(1).split() if word.lower() not in _SMALL_WORDS)
 
 
 _SMALL_WORDS = frozenset({"of", "and", "for", "to", "the", "in", "on", "a", "an"})
+
+
+# Each phrase's patterns compiled once: re's own cache holds too few for a week's phrases.
+compiled = functools.lru_cache(maxsize=8192)(re.compile)
 
 
 def written(form: str) -> str:
@@ -216,7 +221,7 @@ def written(form: str) -> str:
 
 def _as_written(form: str, text: str) -> str:
     """The phrase with its original hyphens: "retrieval-augmented generation"."""
-    match = re.search(written(form), text)
+    match = compiled(written(form)).search(text)
     return match.group(0) if match else form
 
 

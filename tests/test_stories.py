@@ -195,6 +195,36 @@ def test_names_keep_the_sources_spelling_and_are_never_a_lone_first_name():
     assert all(len(name.split()) <= 4 for name in names)
 
 
+def test_a_peoples_adjective_or_a_clause_is_never_a_name():
+    dam = [
+        make_article(
+            "dam-1",
+            "Kelmarian engineers opened the Tessel Dam on the Varn river after six years of work.",
+            "The dam toll passed its first test as the spring floods arrived.",
+            title="Kelmarian engineers open the Tessel Dam",
+            source="A",
+        ),
+        make_article(
+            "dam-2",
+            "Farmers downstream said the Tessel Dam holds back more water than planned, and Kelmarian officials agreed.",
+            "The dam toll passed the safety board's review last week.",
+            title="Kelmarian farmers welcome the Tessel Dam",
+            source="B",
+        ),
+        make_article(
+            "dam-3",
+            "The Tessel Dam will also make power for two Kelmarian towns from next year.",
+            title="Power from the Tessel Dam for Kelmarian towns",
+            source="C",
+        ),
+    ]
+    summary = summarize_week(dam + CHESS, [])
+    assert "Tessel Dam" in {t.name for t in summary.trends}
+    why = {name: reason for e in summary.explanations for name, _, reason in e.names}
+    assert why["Kelmarian"] == "never a name: a people's adjective, not a name"
+    assert why["Dam toll passed"] == "never a name: a clause, not a noun phrase"
+
+
 def test_a_defined_acronym_stands_beside_its_expansion():
     dpo = [
         make_article(f"d{i}", text, title=f"Note {i}", source=f"S{i}")

@@ -99,3 +99,35 @@ def test_a_claim_made_of_the_trends_own_words_is_not_backed_by_one_shared_word()
     topic = frozenset(content_terms("quantization reducing precision computational demands cost training deploying"))
     assert not backs(index, claim, outlook, 0.5, topic)
     assert backs(index, claim, lab, 0.5, topic)
+
+
+DERAILMENT = [
+    make_article(
+        "wire",
+        "Investigators said a broken rail on the Wendle river bridge was the likely cause of the Pelham derailment.",
+        'Rail director Anna Holm said the crews were "cautiously hopeful" about reopening the Pelham line.',
+        source="Wire",
+    ),
+    make_article(
+        "post",
+        "The operator said the cause of the Pelham derailment on the Wendle river bridge was not yet known.",
+        'Rail director Anna Holm said the Pelham line would reopen "within days".',
+        source="Post",
+    ),
+    make_article(
+        "herald",
+        "A broken rail on the Wendle river bridge probably caused the Pelham derailment, investigators said.",
+        source="Herald",
+    ),
+]
+
+
+def test_a_source_that_denies_the_claim_or_quotes_someone_else_is_never_cited():
+    summary = summarize_week(DERAILMENT, [("Pelham derailment", ["Pelham", "derailment"])])
+    bullets = [b for t in summary.trends for b in t.bullets]
+    cause = next(b for b in bullets if "broken rail" in b.text)
+    assert "post" not in cited(cause)  # "the cause ... was not yet known"
+    assert "herald" in cited(cause)  # says it in other words
+    for bullet in bullets:
+        if "cautiously hopeful" in bullet.text or "within days" in bullet.text:
+            assert len(cited(bullet)) == 1  # the same man, saying something else

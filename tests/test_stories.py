@@ -206,7 +206,7 @@ def test_a_peoples_adjective_or_a_clause_is_never_a_name():
         ),
         make_article(
             "dam-2",
-            "Farmers downstream said the Tessel Dam holds back more water than planned, and Kelmarian officials agreed.",
+            "Farmers downstream said the Tessel Dam holds back more water, and Kelmarian officials agreed.",
             "The dam toll passed the safety board's review last week.",
             title="Kelmarian farmers welcome the Tessel Dam",
             source="B",

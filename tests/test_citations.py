@@ -131,3 +131,22 @@ def test_a_source_that_denies_the_claim_or_quotes_someone_else_is_never_cited():
     for bullet in bullets:
         if "cautiously hopeful" in bullet.text or "within days" in bullet.text:
             assert len(cited(bullet)) == 1  # the same man, saying something else
+
+
+def test_figures_written_as_words_are_the_claim():
+    from digest.summarize.claims import backs
+    from digest.summarize.index import build_index
+    from digest.summarize.passages import split_all
+
+    texts = {
+        "agency": "Aurora-3 is the agency's first attempt at a landing on the Moon after two orbiters.",
+        "times": "Aurora-3 will attempt a landing on the Moon in three weeks, its operators said.",
+        "review": "It is the agency's first attempt at a Moon landing, after two orbiters, Aurora-3's team said.",
+    }
+    week = [make_article(name, text, source=name) for name, text in texts.items()]
+    index = build_index(week, split_all(week))
+    claim, times, review = (
+        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading") for name in texts
+    )
+    assert not backs(index, claim, times, 0.5)  # "three weeks" is not "first ... after two orbiters"
+    assert backs(index, claim, review, 0.5)

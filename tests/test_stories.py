@@ -161,6 +161,43 @@ def test_small_stories_in_the_same_newsroom_words_stay_apart():
     assert [any(place in name for name in names) for place in ("Orlen", "Casteval", "Dunmore", "Brask")] == [True] * 4
 
 
+DROUGHT = [
+    make_article(
+        "rationing",
+        "Orrin began rationing tap water on Monday as the drought entered its fourth month.",
+        "Households may use 80 litres a day, and hosepipes are banned until the reservoirs refill.",
+        title="Orrin rations water as drought deepens",
+        source="Courier",
+    ),
+    make_article(
+        "farmers",
+        "Wheat farmers in the Orrin basin expect the smallest harvest in thirty years after the drought.",
+        "Many have sold cattle early because the pastures turned brown in January.",
+        title="Drought ruins Orrin harvest",
+        source="Ledger",
+    ),
+    make_article(
+        "wildfires",
+        "Fire services in the Orrin hills raised the wildfire warning to its highest level.",
+        "Months of drought have left the pine forests dry two months earlier than usual.",
+        title="Dry forests raise wildfire alarm in Orrin hills",
+        source="Coastline",
+    ),
+    make_article(
+        "hydro",
+        "Output from the three hydropower dams on the Orrin river fell to its lowest level in fifty years.",
+        "The grid operator is importing electricity while the drought keeps the river low.",
+        title="Low river cuts hydropower from Orrin dams",
+        source="Continental",
+    ),
+]
+
+
+def test_a_story_told_from_several_angles_is_one_trend():
+    summary = summarize_week(DROUGHT + CHESS, [])
+    assert {"rationing", "farmers", "wildfires", "hydro"} in stories(summary)
+
+
 def test_a_weekday_is_never_a_trend_name():
     market = [
         make_article(f"market-{n}", text, title=f"Thursday: {title}", source=source)

@@ -5,7 +5,8 @@ labelled list item of a roundup ("Multimodality: ...", "## Efficient
 inference"). Every unit is a tf-idf vector; each links to its nearest
 neighbours by cosine similarity, and Leiden with the constant Potts model
 cuts that graph into communities whose members are, on average, at least
-`story_similarity` alike. The week decides how many stories there are; no
+`story_similarity` alike; a unit left alone joins the story whose centre it
+is clearly nearest. The week decides how many stories there are; no
 count is given. Neighbours are found through each term's strongest units,
 never by comparing every pair, so a week of thousands of articles stays
 fast and small.
@@ -71,7 +72,8 @@ def find_stories(index: Index, exclude: frozenset[str] = frozenset(), similarity
     if not units:
         return []
     sizes = [PART_SIZE if unit.part else 1.0 for unit in units]
-    labels = communities(similarity_graph(vectors(index, units, exclude)), similarity, sizes)
+    matrix = vectors(index, units, exclude)
+    labels = attach_strays(matrix, communities(similarity_graph(matrix), similarity, sizes))
     return _whole_news(index, units, labels)
 
 
@@ -237,6 +239,46 @@ def communities(graph: csr_matrix, resolution: float, sizes: Sequence[float] | N
         n_iterations=-1 if n <= EXACT_UP_TO else 2,
     )
     return list(partition.membership)
+
+
+STRAY_SIMILARITY = 0.05  # a unit alone joins a story whose centre is at least this alike ...
+STRAY_MARGIN = 1.8  # ... and this many times more alike than the next story's
+
+
+def attach_strays(matrix: csr_matrix, labels: list[int]) -> list[int]:
+    """A unit alone in its community joins the story whose centre it is clearly nearest.
+
+    A story told from several angles ("rationing", "wildfires", "hydropower" of one drought) has
+    articles whose nearest neighbours are not each other, and CPM leaves them alone; each is still
+    far nearer the story's centre than any other story's.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix as sparse
+
+    counts = Counter(labels)
+    strays = [u for u, label in enumerate(labels) if counts[label] == 1]
+    groups = sorted(label for label, n in counts.items() if n >= 2)
+    if not strays or not groups:
+        return labels
+    column = {label: c for c, label in enumerate(groups)}
+    members = [(u, column[label]) for u, label in enumerate(labels) if label in column]
+    assign = sparse(
+        (np.ones(len(members)), ([c for _, c in members], [u for u, _ in members])),
+        shape=(len(groups), matrix.shape[0]),
+    )
+    centres = assign @ matrix
+    norms = np.sqrt(np.asarray(centres.multiply(centres).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    centres = sparse(centres.multiply(1.0 / norms[:, None]))
+    out = list(labels)
+    sims = (matrix[strays] @ centres.T).toarray()
+    for row, u in enumerate(strays):
+        order = np.argsort(-sims[row])
+        best = sims[row, order[0]]
+        second = sims[row, order[1]] if len(order) > 1 else 0.0
+        if best >= STRAY_SIMILARITY and best >= STRAY_MARGIN * second:
+            out[u] = groups[order[0]]
+    return out
 
 
 def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Story]:

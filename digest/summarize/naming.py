@@ -31,7 +31,7 @@ CHECKED = 20  # of those, the best few get the closer look (spelling, case, comp
 CASE_SAMPLE = 200  # passages of the week read to learn how a word is written
 _DATES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight weekend "
-    "morning afternoon evening night january february march april may june july august september october "
+    "january february march april may june july august september october "
     "november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _CLAUSE_JOINERS = frozenset({"to", "in", "and", "the", "&"})  # "Apache 2.0 to licenses"; "of", "de" make names
@@ -202,7 +202,9 @@ def _judge(
     `headed`: two or more articles use the phrase as a heading or an item's label.
     """
     words = name.split()
-    if any(w.lower().strip(".,") in _DATES for w in words) or all(not c.isalpha() for c in name):
+    if all(not c.isalpha() for c in name):
+        return name, "a number, not a name", 1.0
+    if any(w.lower().strip(".,") in _DATES for w in words):
         return name, "a weekday, month or date", 1.0
     if any(w.lower() in _CLAUSE_JOINERS for w in words):
         return name, "two things joined, not one name", 1.0

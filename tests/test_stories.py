@@ -159,6 +159,7 @@ def test_small_stories_in_the_same_newsroom_words_stay_apart():
     names = sorted(t.name for t in summary.trends)
     # Each named by its own place, though the sources write it before lower-case words ("in Dunmore asked").
     assert [any(place in name for name in names) for place in ("Orlen", "Casteval", "Dunmore", "Brask")] == [True] * 4
+    assert "Brask wildfire" in names  # the place with what happened there, as "the Brask wildfire" is written
 
 
 DROUGHT = [

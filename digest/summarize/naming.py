@@ -46,6 +46,18 @@ _DEMONYMS = frozenset(
     "chechen thai iraqi israeli pakistani afghan french dutch swiss greek welsh irish kuwaiti saudi yemeni "
     "somali bangladeshi nepali kazakh uzbek".split()
 )
+# What happens in the news: a place's story is its name with one of these ("Haiti earthquake").
+_EVENTS = frozenset(
+    term(word)
+    for word in (
+        "earthquake quake aftershock tsunami flood floods drought wildfire fire storm hurricane typhoon cyclone "
+        "eruption landslide avalanche heatwave outbreak epidemic pandemic crash derailment collision explosion "
+        "blast collapse shipwreck bombing bombings attack attacks shooting siege hijacking kidnapping riot riots "
+        "protest protests strike strikes walkout lockout election elections runoff referendum vote recount "
+        "coup war ceasefire invasion summit talks treaty trial verdict inquiry scandal resignation merger "
+        "takeover acquisition bankruptcy recall launch landing championship final tournament olympics"
+    ).split()
+)
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 _IRREGULAR_PAST = frozenset(
     "told said won made took gave came went found left held began saw knew got brought thought "
@@ -113,6 +125,7 @@ def name_story(
     verbs = verbish([index.entries[i].passage.text for i in prose])
     candidates = []
     spread: dict[str, int] = {}  # a name as it will read -> the story's articles using it
+    events: list[str] = []  # common words most of the story's articles use, strongest first
     for score, key, why in rough[:CHECKED]:
         name = surface(index, key)
         texts = [index.entries[i].passage.text for i in prose if key in index.entries[i].phrases]
@@ -120,6 +133,8 @@ def name_story(
         if not verdict and set(key.split()) <= backdrop:
             verdict = "the subject of the whole issue"
         if verdict:
+            if verdict == "a lone common word" and len(used[key]) * 2 >= n and key in _EVENTS:
+                events.append(name)  # "Earthquake": what happened, if not a name alone
             candidates.append(NameCandidate(name, 0.0, f"never a name: {verdict}"))
         elif name.lower() in taken:
             candidates.append(NameCandidate(name, 0.0, "an earlier trend has this name"))
@@ -132,7 +147,24 @@ def name_story(
                 NameCandidate(name, round(score * bonus, 4), why + (", a proper name" if proper else ""), proper)
             )
     candidates.sort(key=lambda c: -c.score)  # stable: ties, and the refused, in order of promise
-    return _longer_first(_whole_names(candidates, spread))
+    texts = [index.entries[i].passage.text for i in entries]
+    return _with_event(_longer_first(_whole_names(candidates, spread)), events, texts)
+
+
+def _with_event(candidates: list[NameCandidate], events: list[str], texts: list[str]) -> list[NameCandidate]:
+    """A lone place or name with what happened there, as the sources write it: "Haiti earthquake",
+    "Veloria earthquake"; "Chile" stays Chile where no source writes "Chile earthquake"."""
+    if not candidates or candidates[0].score <= 0 or " " in candidates[0].name or not candidates[0].proper:
+        return candidates
+    best = candidates[0]
+    for event in events:
+        pattern = compiled(rf"(?<![\w-]){re.escape(best.name)}[ \t]+((?i:{written(event)}))\b")
+        match = next((m for m in map(pattern.search, texts) if m), None)
+        if match and match.group(1)[:1].islower():
+            name = f"{best.name} {match.group(1)}"
+            why = best.why + f", with what most of its articles report: {match.group(1)!r}"
+            return [NameCandidate(name, best.score, why, True), *candidates[1:]]
+    return candidates
 
 
 def _whole_names(candidates: list[NameCandidate], spread: Mapping[str, int]) -> list[NameCandidate]:

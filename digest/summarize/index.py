@@ -130,7 +130,8 @@ def find_acronyms(texts: list[str], chunked: list[list[list[str]]]) -> dict[str,
     """
     aliases = _defined_acronyms(texts)
     used = {w for passage in chunked for words in passage for w in words if _word(w)[3]}
-    used = {term(w) for w in used if len(w) >= 3} - aliases.keys()
+    # Three letters at least ("UK's" is UK): two letters spell too many phrases ("users' keystrokes").
+    used = {t for t in (term(w) for w in used) if len(t) >= 3} - aliases.keys()
     if not used:
         return aliases
     firsts = {acronym[0] for acronym in used}

@@ -162,9 +162,7 @@ def vectors(index: Index, units: Sequence[Unit], exclude: frozenset[str] = froze
     df = np.bincount(matrix.indices, minlength=len(columns))
     unit_idf = np.log((1 + len(units)) / (1 + df)) + 1.0  # over units, unlike the index's idf above
     matrix.data = (1.0 + np.log(np.maximum(matrix.data, 1e-9))).clip(min=0.1) * unit_idf[matrix.indices]
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+    return _normalised(matrix)
 
 
 def _names(text: str) -> frozenset[str]:
@@ -266,19 +264,29 @@ def attach_strays(matrix: csr_matrix, labels: list[int]) -> list[int]:
         (np.ones(len(members)), ([c for _, c in members], [u for u, _ in members])),
         shape=(len(groups), matrix.shape[0]),
     )
-    centres = assign @ matrix
-    norms = np.sqrt(np.asarray(centres.multiply(centres).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    centres = sparse(centres.multiply(1.0 / norms[:, None]))
+    centres = _normalised(assign @ matrix).T.tocsr()
     out = list(labels)
-    sims = (matrix[strays] @ centres.T).toarray()
-    for row, u in enumerate(strays):
-        order = np.argsort(-sims[row])
-        best = sims[row, order[0]]
-        second = sims[row, order[1]] if len(order) > 1 else 0.0
-        if best >= STRAY_SIMILARITY and best >= STRAY_MARGIN * second:
-            out[u] = groups[order[0]]
+    for start in range(0, len(strays), CHUNK):
+        chunk = strays[start : start + CHUNK]
+        nearest = _top_per_row(sparse(matrix[chunk] @ centres), 2)  # each stray's two nearest stories
+        for row, u in enumerate(chunk):
+            span = slice(nearest.indptr[row], nearest.indptr[row + 1])
+            found = sorted(zip(nearest.data[span], nearest.indices[span], strict=True), reverse=True)
+            best, story = found[0] if found else (0.0, -1)
+            second = found[1][0] if len(found) > 1 else 0.0
+            if best >= STRAY_SIMILARITY and best >= STRAY_MARGIN * second:
+                out[u] = groups[story]
     return out
+
+
+def _normalised(matrix: csr_matrix) -> csr_matrix:
+    """Each row scaled to length 1 (an empty row stays empty)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix as sparse
+
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse(matrix.multiply(1.0 / norms[:, None]))
 
 
 def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Story]:

@@ -218,3 +218,23 @@ def test_two_sources_saying_different_things_about_one_name_are_two_bullets_of_a
     named = [b for b in dpo.bullets if "Direct Preference Optimization" in b.text]
     assert len(named) == 2  # they share the name, not the claim: nothing to merge
     assert {s.article_id for b in dpo.bullets for s in b.sources} == {"d1", "d2"}
+
+
+def test_one_fact_in_other_words_is_one_bullet():
+    takeover = [
+        make_article(
+            "ledger",
+            "Quantel will pay $38 per share for Brightleaf, a 31% premium over its closing price.",
+            "Brightleaf makes design software for chip makers in three countries.",
+            source="Ledger",
+        ),
+        make_article(
+            "review",
+            "The all-cash Brightleaf deal is worth $38 a share to its owners, the companies said.",
+            "Regulators in two countries must approve the Brightleaf takeover before it closes.",
+            source="Review",
+        ),
+    ]
+    summary = summarize_week(takeover, [("Brightleaf takeover", ["Brightleaf", "Quantel"])])
+    texts = [b.text for t in summary.trends for b in t.bullets]
+    assert sum("$38" in text for text in texts) == 1, texts

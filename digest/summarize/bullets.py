@@ -21,6 +21,7 @@ from .claims import backs
 from .index import Entry, Index, cosine
 from .text import NUMBER_RE, background, split_label, term, words
 
+_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _DANGLING_RE = re.compile(
     r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
     r"the latter|the former|the same|so|but|and|or|also|then|thus|hence|therefore|as a result|in this)\b",
@@ -233,7 +234,7 @@ def select(
         for group in groups:
             similarity = cosine(compared[group.index], entry)
             # Cited only when it states the bullet's claim, never because it shares the trend's words.
-            if similarity >= weights["duplicate"] and home is None:
+            if (similarity >= weights["duplicate"] or same_figures(entry, compared[group.index])) and home is None:
                 home = group  # too close to be a bullet of its own
                 if backs(index, index.entries[group.index], index.entries[cand.index], weights["claim"], topic):
                     group.supporters.add(cand.index)
@@ -283,6 +284,23 @@ def _similarity(a: Entry, b: Entry, weights: dict[str, float]) -> float:
         shared = sum(1 for key in a.phrases if " " in key and key in b.phrases)
         similarity = max(similarity, min(1.0, weights["phrase_overlap"] * shared))
     return similarity
+
+
+def same_figures(a: Entry, b: Entry) -> bool:
+    """Two passages stating one telling figure, the one's figures among the other's: the same fact
+    in other words ("Quantel will pay $38 per share, a 31% premium"; "the deal values it at $38 a
+    share"). Small counts and years tell nothing apart."""
+    first, second = _telling_figures(a.passage.text), _telling_figures(b.passage.text)
+    return bool(first and second) and (first <= second or second <= first)
+
+
+def _telling_figures(text: str) -> set[str]:
+    figures = set()
+    for figure in _FIGURE_RE.findall(text):
+        value = float(figure.replace(",", "")) if figure.count(".") <= 1 else 0.0  # "1.2.3": a version
+        if value > 10 and not (figure.isdigit() and 1900 <= value <= 2099):
+            figures.add(figure)
+    return figures
 
 
 def _new_article(index: Index, group: Candidate, entry: Entry) -> bool:

@@ -5,14 +5,16 @@ in random subsets of 6 and 8 events (several seeds), each mix built as one
 week with `trends: []` and `max_trends` = the number of events. Per mix:
 purity (the share of a trend's articles from its majority event, over all
 trends' articles), topic recall (events that lead a trend), split events
-(events leading two or more trends), and the trend names. Baseline in the
-same run: TF-IDF + k-means (scikit-learn) told the true number of events,
-each cluster with its LexRank sentence (sumy) beside it.
+(events leading two or more trends), and the trend names. Small-story mixes
+(--small, several seeds): every event with 2 to 6 of its articles, where a
+story's nearest neighbours are mostly other stories' articles. Baseline in
+the same run: TF-IDF + k-means (scikit-learn) told the true number of
+events, each cluster with its LexRank sentence (sumy) beside it.
 
 --bbc: BBC articles of five categories as one week; every category should
 lead a trend, and trends should not mix categories.
 
-    python bench/grouping.py [--data ../shared/eval/multidoc] [--seeds 3] [--names]
+    python bench/grouping.py [--data ../shared/eval/multidoc] [--seeds 3] [--small 3] [--names]
     python bench/grouping.py --bbc [--data ../shared/eval/summarization/bbc]
 """
 
@@ -99,7 +101,7 @@ def lexrank_line(articles: list[Article], ids: list[str]) -> str:
     return str(best[0])[:100] if best else ""
 
 
-def multidoc(data: Path, seeds: int, names: bool) -> int:
+def multidoc(data: Path, seeds: int, names: bool, small: int = 3) -> int:
     files = sorted((data / "articles").glob("*/*.txt"))
     if not files:
         print(f"error: {data}: no articles/*/*.txt (the multidoc/ set)", file=sys.stderr)
@@ -107,23 +109,30 @@ def multidoc(data: Path, seeds: int, names: bool) -> int:
     everything, labels = load(files, lambda p: p.parent.name)
     events = sorted(set(labels.values()))
     mixes = [(len(events), 0)] + [(k, seed) for k in (8, 6) for seed in range(1, seeds + 1)]
+    mixes += [(-len(events), seed) for seed in range(1, small + 1)]
     rows = []
     print(
         f"{'mix':>9} | {'digest: purity recall split trends  s':>38} | {'k-means (true k): purity recall split  s':>41}"
     )
     for k, seed in mixes:
-        chosen = sorted(random.Random(seed).sample(events, k)) if k < len(events) else events
-        week = [a for a in everything if labels[a.id] in chosen]
+        if k < 0:
+            k, rng, chosen = -k, random.Random(seed), events
+            by_event = {e: [a for a in everything if labels[a.id] == e] for e in events}
+            week = [a for e in events for a in rng.sample(by_event[e], rng.choice([2, 3, 4, 5, 6]))]
+        else:
+            chosen = sorted(random.Random(seed).sample(events, k)) if k < len(events) else events
+            week = [a for a in everything if labels[a.id] in chosen]
         groups, trend_names, seconds = ours(week, max_trends=k)
         base, base_seconds = kmeans(week, k, seed)
         mine, theirs = score(groups, labels, chosen), score(base, labels, chosen)
         rows.append((mine, theirs, seconds, base_seconds))
+        label = f"{'small' if len(week) < 10 * k else f'{k:2d} ev'} s{seed}"
         print(
-            f"{k:3d} ev s{seed} | {mine['purity']:14.3f} {mine['recall']:6.2f} {mine['split']:5d} {mine['groups']:6d}"
+            f"{label:>9} | {mine['purity']:14.3f} {mine['recall']:6.2f} {mine['split']:5d} {mine['groups']:6d}"
             f" {seconds:5.1f} | {theirs['purity']:22.3f} {theirs['recall']:6.2f} {theirs['split']:5d}"
             f" {base_seconds:4.1f}"
         )
-        if names or k == len(events):
+        if names or len(week) == len(everything):
             for name, group in zip(trend_names, groups, strict=True):
                 print(f"           {name:40} {dict(Counter(labels[a] for a in group))}")
         if names:
@@ -177,6 +186,7 @@ def main() -> int:
     parser.add_argument("--bbc", action="store_true", help="the BBC mix of five categories instead of multidoc/")
     parser.add_argument("--data", type=folder, help="the data set's folder (default: in ../shared/eval/)")
     parser.add_argument("--seeds", type=int, default=3, help="random subsets of 6 and 8 events per size")
+    parser.add_argument("--small", type=int, default=3, help="mixes of all events with 2-6 articles each")
     parser.add_argument("--names", action="store_true", help="every mix's trend names, and k-means with LexRank")
     parser.add_argument("--max-trends", type=int, default=12, help="BBC mix: trends shown")
     args = parser.parse_args()
@@ -184,7 +194,7 @@ def main() -> int:
         data = args.data or folder(str(SHARED / ("eval/summarization/bbc" if args.bbc else "eval/multidoc")))
     except argparse.ArgumentTypeError as exc:
         parser.error(f"--data: {exc}")
-    return bbc(data, args.max_trends) if args.bbc else multidoc(data, args.seeds, args.names)
+    return bbc(data, args.max_trends) if args.bbc else multidoc(data, args.seeds, args.names, args.small)
 
 
 if __name__ == "__main__":

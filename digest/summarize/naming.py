@@ -3,12 +3,16 @@
 Candidates are the story's key phrases (one to three content words, with
 "of", "de" and the like between them). The winner is used by most of the
 story's articles, mostly within this story rather than across the week,
-specific against general English, and as long as it can be while keeping
-that use ("Tour de France" over "France"). It is spelled as the sources spell
-it, an acronym they define stands beside its expansion, and some kinds are
-never names: a weekday, month or date, a bare abbreviation ("U.S"), a lone
-common word ("Crash", "Scientists") and a lone first name ("Shahzad" of
-"Shahzad Tanweer"), a fragment of a longer name.
+specific against general English, in the headlines (a name only the body
+uses is a detail: a station, a committee), and as long as it can be while
+keeping that use ("Tour de France" over "France"). A lone place takes what
+happened there when a source writes it so ("Haiti earthquake"). It is
+spelled as the sources spell it, an acronym they define stands beside its
+expansion, and some kinds are never names: a weekday, month or date, a
+number, a bare abbreviation ("U.S"), a lone common word ("Crash",
+"Scientists"), a people's adjective ("British"), a clause ("Toll passed"),
+and a lone first name or any half of a longer name ("Marnoff" of "Ilsa
+Marnoff").
 """
 
 from __future__ import annotations

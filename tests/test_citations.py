@@ -150,3 +150,24 @@ def test_figures_written_as_words_are_the_claim():
     )
     assert not backs(index, claim, times, 0.5)  # "three weeks" is not "first ... after two orbiters"
     assert backs(index, claim, review, 0.5)
+
+
+def test_a_claim_in_the_trends_own_words_and_figures_is_backed_by_a_source_that_says_it():
+    from digest.summarize.claims import backs
+    from digest.summarize.index import build_index
+    from digest.summarize.passages import split_all
+    from digest.summarize.text import content_terms
+
+    texts = {
+        "pep": "PEP 750 was accepted this week, so Python 3.14 will get template strings.",
+        "council": "The steering council accepted PEP 750, which adds template strings to Python 3.14.",
+        "lock": "The uv lockfile changed revision in 0.6, and older uv versions cannot read the new uv.lock.",
+        "format": "The uv.lock file format moved to a new revision, and older releases of uv refuse to read it.",
+    }
+    week = [make_article(name, text, source=name) for name, text in texts.items()]
+    index = build_index(week, split_all(week))
+    pep, council, lock, file_format = (
+        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading") for name in texts
+    )
+    assert backs(index, pep, council, 0.5, frozenset(content_terms("PEP 750 template strings Python 3.14")))
+    assert backs(index, lock, file_format, 0.5, frozenset(content_terms("uv 0.6")))  # 0.6 is the trend's name

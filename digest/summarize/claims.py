@@ -5,12 +5,14 @@ words are left out: a passage states a bullet's claim when it uses most of
 what the bullet says beyond them, both weighted by how telling each term is
 (idf) and counted word by word, and at least two of those words (all of them,
 if the claim has one): "the query cache is smaller on disk" needs "cache",
-"smaller" and "disk", not "incremental compilation". Who said it is not the
-claim ("said", "told"); what they said is: a quotation must be in the other
-passage too. Figures are the claim: "won stage 13" is not backed by
-"won stage 15", nor "the first attempt after two orbiters" by "in three
-weeks". And a passage that denies what the claim asserts ("the cause was not
-yet known") never backs it, however many words they share.
+"smaller" and "disk", not "incremental compilation". A claim made mostly of
+the trend's words is compared on all of them. Who said it is not the claim
+("said", "told"); what they said is: a quotation must be in the other
+passage too. Figures are the claim, the trend's own aside ("uv 0.6"): "won
+stage 13" is not backed by "won stage 15", nor "the first attempt after two
+orbiters" by "in three weeks". And a passage that denies what the claim
+asserts ("the cause was not yet known") never backs it, however many words
+they share.
 """
 
 from __future__ import annotations
@@ -35,19 +37,28 @@ def says(index: Index, claim: Entry, other: Entry, topic: frozenset[str] = froze
     """The share of the claim's own terms (the trend's out, and who said it) that the other passage
     uses: the mean of its idf-weighted and its word-by-word share; 0 when it uses fewer than two
     of them, or lacks most of the claim's figures."""
-    figures = {f.lower() for f in _FIGURE_RE.findall(claim.passage.text)}
+    # The trend's own figures ("uv 0.6") are its name, not the claim.
+    figures = {f.lower() for f in _FIGURE_RE.findall(claim.passage.text)} - topic
     shared = len(figures & {f.lower() for f in _FIGURE_RE.findall(other.passage.text)})
     if shared < (len(figures) if len(figures) <= 2 else len(figures) / 2):
         return 0.0  # a long claim may be backed in part, but never by other figures
     quoted = {t for quote in _QUOTE_RE.findall(claim.passage.text) for t in content_terms(quote)} & set(claim.vector)
     if quoted and len(quoted & set(other.vector)) * 2 < len(quoted):
         return 0.0  # what was said is the claim: "cautiously hopeful" is not "within days"
-    terms = [t for t in claim.vector if t not in topic and t not in _ATTRIBUTION]
+    said = [t for t in claim.vector if t not in _ATTRIBUTION]
+    terms = [t for t in said if t not in topic]
+    if _weight(index, terms) < 0.4 * _weight(index, said):
+        # Mostly (60%) the trend's words: then they are the claim. "PEP 750 was accepted, so Python 3.14 gets
+        # template strings" is backed by "the council accepted PEP 750, which adds template strings".
+        terms = said
     used = [t for t in terms if t in other.vector]
     if not terms or len(used) < min(2, len(terms)):
         return 0.0
-    weighted = sum(index.idf.get(t, 0.0) for t in used) / (sum(index.idf.get(t, 0.0) for t in terms) or 1.0)
-    return (weighted + len(used) / len(terms)) / 2
+    return (_weight(index, used) / (_weight(index, terms) or 1.0) + len(used) / len(terms)) / 2
+
+
+def _weight(index: Index, terms: list[str]) -> float:
+    return sum(index.idf.get(t, 0.0) for t in terms)
 
 
 def backs(index: Index, claim: Entry, other: Entry, share: float, topic: frozenset[str] = frozenset()) -> bool:

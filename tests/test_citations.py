@@ -171,3 +171,31 @@ def test_a_claim_in_the_trends_own_words_and_figures_is_backed_by_a_source_that_
     )
     assert backs(index, pep, council, 0.5, frozenset(content_terms("PEP 750 template strings Python 3.14")))
     assert backs(index, lock, file_format, 0.5, frozenset(content_terms("uv 0.6")))  # 0.6 is the trend's name
+
+
+def test_a_trend_named_after_a_lower_case_tool_keeps_its_case():
+    week = [
+        make_article(
+            "release",
+            "uv 0.6 fetches a Python interpreter on its own when the project asks for one.",
+            "Astral says uv 0.6 also makes managed installs the default.",
+            title="uv 0.6 makes managed Python installs the default",
+            source="Notes",
+        ),
+        make_article(
+            "ci",
+            "We moved our CI to uv 0.6 and the install step fell from 90 seconds to 9.",
+            "uv 0.6 caches the interpreter between runs.",
+            title="Our CI on uv 0.6",
+            source="Field",
+        ),
+        make_article(
+            "laptop",
+            "Since uv 0.6 I use one tool for interpreters, tools, lock files and environments.",
+            title="uv 0.6 replaced four tools on my laptop",
+            source="Blog",
+        ),
+    ]
+    summary = summarize_week(week + RUST, [])
+    assert "uv 0.6" in [t.name for t in summary.trends]
+    assert not any(b.text.startswith("Uv") for t in summary.trends for b in t.bullets)

@@ -14,12 +14,12 @@ MMR so they do not repeat each other.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .claims import backs
 from .index import Entry, Index, cosine
-from .text import NUMBER_RE, background, split_label, term, words
+from .text import NUMBER_RE, split_label, words
 
 _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _DANGLING_RE = re.compile(
@@ -339,12 +339,3 @@ def _capitalised(text: str, lower_names: Callable[[str], bool] | None) -> str:
     if lower_names and first[:1].islower() and lower_names(first):
         return text
     return text[:1].upper() + text[1:]
-
-
-def lower_name(word: str, texts: Iterable[str]) -> bool:
-    """A tool's name written in lower case: not an everyday word (or spelled like code: "cargo-deny",
-    "llama.cpp"), and never capitalised by the sources."""
-    if not (re.search(r"[-._\d]", word) or term(word) not in background()):
-        return False
-    capitalised = re.compile(rf"(?<![\w-]){re.escape(word[:1].upper() + word[1:])}(?![\w-])")
-    return not any(capitalised.search(text) for text in texts)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Article, Brief, Bullet, Citation, Trend
-from .bullets import Candidate, clean_bullet, lower_name, score_entries, select
+from .bullets import Candidate, clean_bullet, score_entries, select
 from .cluster import summarize_cluster
 from .discovery import story_draft, story_phrases, told_by_editor, week_use
 from .index import Entry, Index, build_index, cosine
@@ -20,7 +20,7 @@ from .momentum import momentum, signature, story_counts
 from .naming import NameCandidate, name_story
 from .passages import split_all
 from .stories import Story, find_stories
-from .text import content_terms
+from .text import content_terms, lower_name
 from .trends import (
     Draft,
     assign,
@@ -130,7 +130,8 @@ def summarize_week(
         candidates_b = told.unsaid(score_entries(index, members, draft.phrases, bullet_weights, topic=topic))
         chosen = select(index, candidates_b, bullets, bullet_weights, topic=topic)
         if story is not None and (len(articles_in) < int(w["min_articles"]) or not chosen):
-            also.append(_brief(index, draft.name, members, chosen))
+            item = story.units[0].part if story is not None and len(story.units) == 1 else ""
+            also.append(_brief(index, draft.name, members, chosen, item))
             continue
         names.add(draft.name.lower())
         told.add(chosen)
@@ -198,18 +199,19 @@ def _phrase_key(index: Index, key: str) -> str:
     return next((k for k in index.phrase_entries if k.replace(" ", "") == key.replace(" ", "")), key)
 
 
-def _brief(index: Index, name: str, members: list[int], chosen: list[Candidate]) -> Brief:
-    """A story for "Also this week": a one-article story under its headline, with its best sentence."""
+def _brief(index: Index, name: str, members: list[int], chosen: list[Candidate], item: str = "") -> Brief:
+    """A story for "Also this week": a one-article story under its headline (a roundup's item under
+    its label), with its best sentence."""
     if chosen:
         first = index.entries[chosen[0].index].passage
-        text = clean_bullet(first.text)
+        text = _cleaned(index, first.text)
     else:
         passages = [index.entries[i].passage for i in members if index.entries[i].passage.kind != "heading"]
         first = passages[0] if passages else index.entries[members[0]].passage
-        text = clean_bullet(first.text) if passages else ""
+        text = _cleaned(index, first.text) if passages else ""
     article = index.articles[first.article_id]
     ids = tuple(sorted({index.entries[i].passage.article_id for i in members}))
-    title = article.title if len(ids) == 1 else name
+    title = item or (article.title if len(ids) == 1 else name)
     return Brief(title=title, text=text, url=article.url, source=article.source, article_ids=ids)
 
 
@@ -288,13 +290,18 @@ def _bullet(index: Index, candidate: Candidate) -> Bullet:
         citations.setdefault(
             article.id, Citation(article_id=article.id, title=article.title, url=article.url, source=article.source)
         )
+    return Bullet(
+        text=_cleaned(index, entry.passage.text), sources=tuple(citations.values()), score=round(candidate.score, 4)
+    )
+
+
+def _cleaned(index: Index, text: str) -> str:
+    """A passage as a bullet reads, a tool's lower-case name kept as the week writes it ("cargo-deny")."""
 
     def lower(word: str) -> bool:
         return lower_name(word, (e.passage.text for e in index.entries))
 
-    return Bullet(
-        text=clean_bullet(entry.passage.text, lower), sources=tuple(citations.values()), score=round(candidate.score, 4)
-    )
+    return clean_bullet(text, lower)
 
 
 __all__ = ["Draft", "Explanation", "WeekSummary", "summarize_cluster", "summarize_week"]

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .index import Index
-from .text import specificity, term, tokens
+from .text import lower_name, specificity, term, tokens
 from .trends import compiled, phrase_specificity, surface, written
 
 POOL = 80  # phrases looked at: the ones most of the story's articles use
@@ -267,7 +267,10 @@ def _judge(
         )
     ):
         return name, "a clause, not a noun phrase", 1.0
-    if len(words) == 1:
+    name = _tool_case(index, name)  # "uv 0.6", "cargo-deny": as their sources write them
+    words = name.split()
+    tool = name[:1].islower()
+    if len(words) == 1 and not tool:
         # A compound is rarer than its parts: "Retrieval-augmented" (0.71 and 0.79) is 0.94.
         rare = 1 - math.prod(1 - specificity(term(t)) for t in tokens(name))
         # A rare word that writers put in their headings is a topic: "Multimodality", "Quantization".
@@ -281,6 +284,19 @@ def _judge(
     name = _with_acronym(index, key, name, texts)
     name = _with_number(name, texts)
     return name, "", 1.3 if proper else 1.0
+
+
+def _tool_case(index: Index, name: str) -> str:
+    """The name with its first word in lower case where that word is a tool's name its sources
+    always write so ("uv", "cargo-deny"); a heading's capital would misspell it."""
+    first, _, rest = name.partition(" ")
+    if not first[:1].isupper() or first[1:] != first[1:].lower():
+        return name
+    word = first.lower()
+    texts = _week_texts(index, " ".join(term(t) for t in tokens(word)))  # "cargo-deny" is "cargo deni"
+    if not texts or not lower_name(word, texts):
+        return name
+    return f"{word} {rest}".rstrip()
 
 
 def _names_kept(index: Index, name: str) -> str:

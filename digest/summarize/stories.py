@@ -73,7 +73,8 @@ def find_stories(index: Index, exclude: frozenset[str] = frozenset(), similarity
         return []
     sizes = [PART_SIZE if unit.part else 1.0 for unit in units]
     matrix = vectors(index, units, exclude)
-    labels = attach_strays(matrix, communities(similarity_graph(matrix), similarity, sizes))
+    labels = communities(similarity_graph(matrix), similarity, sizes)
+    labels = attach_strays(matrix, labels, [not unit.part for unit in units])
     return _whole_news(index, units, labels)
 
 
@@ -243,8 +244,9 @@ STRAY_SIMILARITY = 0.05  # a unit alone joins a story whose centre is at least t
 STRAY_MARGIN = 1.8  # ... and this many times more alike than the next story's
 
 
-def attach_strays(matrix: csr_matrix, labels: list[int]) -> list[int]:
-    """A unit alone in its community joins the story whose centre it is clearly nearest.
+def attach_strays(matrix: csr_matrix, labels: list[int], movable: Sequence[bool]) -> list[int]:
+    """An article alone in its community (`movable`: whole articles, not a roundup's items, which
+    are short and each about one thing) joins the story whose centre it is clearly nearest.
 
     A story told from several angles ("rationing", "wildfires", "hydropower" of one drought) has
     articles whose nearest neighbours are not each other, and CPM leaves them alone; each is still
@@ -254,7 +256,7 @@ def attach_strays(matrix: csr_matrix, labels: list[int]) -> list[int]:
     from scipy.sparse import csr_matrix as sparse
 
     counts = Counter(labels)
-    strays = [u for u, label in enumerate(labels) if counts[label] == 1]
+    strays = [u for u, label in enumerate(labels) if counts[label] == 1 and movable[u]]
     groups = sorted(label for label, n in counts.items() if n >= 2)
     if not strays or not groups:
         return labels
@@ -294,9 +296,9 @@ def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Stor
 
     A split article whose parts (those not alone in a story) mostly tell one
     story is a news article with subheadings: it goes whole to that story.
-    Otherwise it is a roundup, and each part stays in its own story; a part
-    no other article shares is left out of the stories (it is still its
-    article's text).
+    Otherwise it is a roundup, and each part stays in its own story; a
+    labelled part no other article shares is a story of its own (told once:
+    "Also this week"), the roundup's unlabelled opening none.
     """
     size = Counter(labels)
     words: dict[int, int] = {u: sum(index.entries[i].words for i in unit.entries) for u, unit in enumerate(units)}
@@ -322,6 +324,8 @@ def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Stor
             for u in members:
                 if labels[u] in shared:
                     groups[labels[u]].append(units[u])
+                elif units[u].part:  # an item no other article tells: a story of its own, never lost
+                    groups[-1 - len(groups)].append(units[u])
     stories = [
         Story(units=tuple(group), articles=tuple(dict.fromkeys(u.article_id for u in group)))
         for group in groups.values()

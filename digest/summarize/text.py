@@ -8,6 +8,7 @@ acronyms kept apart from ordinary words ("SLMs" -> "slm", "US" is not "us").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -232,3 +233,17 @@ def specificity(key: str) -> float:
     if zipf is None:
         return 1.0
     return min(1.0, max(0.05, (6.2 - zipf) / 3.4))
+
+
+def lower_name(word: str, texts: Iterable[str]) -> bool:
+    """A tool's name written in lower case: never capitalised by the sources, and not an everyday
+    word, spelled like code ("cargo-deny", "llama.cpp"), or written in lower case where a sentence
+    starts ("uv python install ..."; after a colon, "labs now publish" is only English)."""
+    texts = list(texts)
+    capitalised = re.compile(rf"(?<![\w-]){re.escape(word[:1].upper() + word[1:])}(?![\w-])")
+    if any(capitalised.search(text) for text in texts):
+        return False
+    if re.search(r"[-._\d]", word) or term(word) not in background():
+        return True
+    starts = re.compile(rf"(?:^|[.!?]\s+){re.escape(word)}(?![\w-])")
+    return any(starts.search(text) for text in texts)

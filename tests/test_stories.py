@@ -315,6 +315,20 @@ def test_a_roundup_article_feeds_several_trends():
     assert not any("orchard" in b.text.lower() or "bridge" in b.text.lower() for b in chess.bullets)
 
 
+def test_a_roundup_item_no_one_else_tells_appears_under_also_this_week_by_its_label():
+    roundup = replace(
+        make_article("roundup", "Three things caught our eye this week.", title="Weekly roundup", source="Theta"),
+        blocks=(
+            Block("item", "Velmora bridge: a barge struck the harbour bridge pier and the deck collapsed."),
+            Block("item", "Kessling chess: Ilsa Marnoff won the championship with a queen sacrifice."),
+            Block("item", "Lighthouses: the Tarrow lighthouse keepers' cottage reopens as a small museum in June."),
+        ),
+    )
+    summary = summarize_week(BRIDGE + CHESS + [roundup], [])
+    assert [(b.title, b.article_ids) for b in summary.also] == [("Lighthouses", ("roundup",))]
+    assert "lighthouse" in summary.also[0].text
+
+
 def test_a_news_article_with_subheadings_stays_whole():
     sectioned = replace(
         BRIDGE[0],

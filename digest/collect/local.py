@@ -2,8 +2,8 @@
 
 File kinds are registered by extension; a new kind is a new small function.
 Metadata comes from front matter, else from the content (first heading, a
-byline, a date line), else from the file name. A file that can't be read is
-one warning and the build goes on.
+byline, a date line, "March 6, 2025 - Mei Tanaka"), else from the file name.
+A file that can't be read is one warning and the build goes on.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ _POSTED_RE = re.compile(
     r"(?:\s+by\s+(?P<name>.{2,60}))?\.?$",
     re.IGNORECASE,
 )
+_SEPARATOR_RE = re.compile(r"\s+[-–—|·]\s+")
 _NAME_RE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}$")
 
 
@@ -277,6 +278,10 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
                 if posted.group("name"):
                     found.setdefault("author", posted.group("name").strip())
                 continue
+            if (dated := _dated_by(text)) and "date" not in found:
+                found["date"], name = dated
+                found.setdefault("author", name)
+                continue
             byline = re.match(r"^(?:by|written by|posted by)\s+(.{3,60})$", text, re.IGNORECASE)
             if byline and "author" not in found:
                 found["author"] = byline.group(1).strip()
@@ -287,6 +292,17 @@ def _take_metadata(blocks: list[Block]) -> tuple[list[Block], dict[str, Any]]:
                 found["title"] = block.text  # dropped later if it is the title in the end
         kept.append(block)
     return [b for b in kept if not is_boilerplate(b.text)], found
+
+
+def _dated_by(text: str) -> tuple[datetime, str] | None:
+    """(date, author) of a line "March 6, 2025 - Mei Tanaka" or "Mei Tanaka | 6 March 2025"."""
+    parts = [p.strip() for p in _SEPARATOR_RE.split(text, maxsplit=1)]
+    if len(parts) != 2:
+        return None
+    for when, name in (parts, parts[::-1]):
+        if _NAME_RE.match(name) and (day := parse_date(when)):
+            return day, name
+    return None
 
 
 def parse_date(text: Any) -> datetime | None:

@@ -299,8 +299,9 @@ def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Stor
     A split article whose parts (those not alone in a story) mostly tell one
     story is a news article with subheadings: it goes whole to that story.
     Otherwise it is a roundup, and each part stays in its own story; a
-    labelled part no other article shares is a story of its own (told once:
-    "Also this week"), the roundup's unlabelled opening none.
+    labelled item no other article shares is a story of its own (told once:
+    "Also this week"); a lone section of a long article, or its opening, is
+    none (the article is still in the issue's reading list).
     """
     size = Counter(labels)
     words: dict[int, int] = {u: sum(index.entries[i].words for i in unit.entries) for u, unit in enumerate(units)}
@@ -326,8 +327,8 @@ def _whole_news(index: Index, units: list[Unit], labels: list[int]) -> list[Stor
             for u in members:
                 if labels[u] in shared:
                     groups[labels[u]].append(units[u])
-                elif units[u].part:  # an item no other article tells: a story of its own, never lost
-                    groups[-1 - len(groups)].append(units[u])
+                elif _labelled_item(index, units[u].entries[0]):  # a news item no other article tells:
+                    groups[-1 - len(groups)].append(units[u])  # a story of its own, never lost
     stories = [
         Story(units=tuple(group), articles=tuple(dict.fromkeys(u.article_id for u in group)))
         for group in groups.values()

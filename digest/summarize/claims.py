@@ -34,9 +34,9 @@ _ATTRIBUTION = frozenset(term(w) for w in "said says told added according report
 
 
 def says(index: Index, claim: Entry, other: Entry, topic: frozenset[str] = frozenset()) -> float:
-    """The share of the claim's own terms (the trend's out, and who said it) that the other passage
-    uses: the mean of its idf-weighted and its word-by-word share; 0 when it uses fewer than two
-    of them, or lacks most of the claim's figures."""
+    """The share of the claim's own terms (the trend's out, unless they are most of it; who said it
+    out) that the other passage uses: the mean of its idf-weighted and its word-by-word share; 0
+    when it uses fewer than two of them, lacks a quotation of the claim or most of its figures."""
     # The trend's own figures ("uv 0.6") are its name, not the claim.
     figures = {f.lower() for f in _FIGURE_RE.findall(claim.passage.text)} - topic
     shared = len(figures & {f.lower() for f in _FIGURE_RE.findall(other.passage.text)})

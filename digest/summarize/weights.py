@@ -35,7 +35,7 @@ DEFAULTS: dict[str, float] = {
     "duplicate": 0.4,  # similarity above which two passages say the same thing
     "support": 0.25,  # similarity from which a passage of another article may back a bullet (see claim)
     "trend_support": 0.15,  # ... within a trend, where the trend's own terms weigh little
-    "claim": 0.5,  # a cited passage says this share of the bullet's own terms (idf-weighted)
+    "claim": 0.5,  # a cited passage says this share of the bullet's own terms (idf-weighted and word by word)
     "min_coverage": 0.5,  # a bullet uses a phrase at least this strong, against the trend's best
     # Cluster summaries (`digest summarize`): concept coverage
     "concept_min_share": 0.1,  # a concept is used by at least this share of the documents (and two)

@@ -49,6 +49,20 @@ def cited(bullet) -> set[str]:
     return {s.article_id for s in bullet.sources}
 
 
+def first_passages(texts: dict[str, str]):
+    """A week of one-passage articles (id -> text): its index, and each article's first passage."""
+    from digest.summarize.index import build_index
+    from digest.summarize.passages import split_all
+
+    week = [make_article(name, text, source=name) for name, text in texts.items()]
+    index = build_index(week, split_all(week))
+    first = {}
+    for entry in index.entries:
+        if entry.passage.kind != "heading":
+            first.setdefault(entry.passage.article_id, entry)
+    return index, first
+
+
 def test_a_bullet_cites_only_the_sources_that_state_its_claim():
     cache = next(b for b in bullets() if "query cache" in b.text)
     # The blog and the feed write about incremental compilation too, but neither says the cache shrank.
@@ -79,8 +93,6 @@ def test_a_claim_made_of_the_trends_own_words_is_not_backed_by_one_shared_word()
     """Beyond the trend's words, the roundup's claim says only "decrease" and "numbers": a passage of
     the trend that shares "decrease" never says what it says; one that says it backs it."""
     from digest.summarize.claims import backs
-    from digest.summarize.index import build_index
-    from digest.summarize.passages import split_all
     from digest.summarize.text import content_terms
 
     texts = {
@@ -90,12 +102,8 @@ def test_a_claim_made_of_the_trends_own_words_is_not_backed_by_one_shared_word()
         "downloads": "Download numbers rose this week.",
         "readers": "The numbers of readers grew.",
     }
-    week = [make_article(name, text, source=name) for name, text in texts.items()]
-    index = build_index(week, split_all(week))
-    claim, outlook, lab = (
-        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading")
-        for name in ("roundup", "outlook", "lab")
-    )
+    index, first = first_passages(texts)
+    claim, outlook, lab = first["roundup"], first["outlook"], first["lab"]
     topic = frozenset(content_terms("quantization reducing precision computational demands cost training deploying"))
     assert not backs(index, claim, outlook, 0.5, topic)
     assert backs(index, claim, lab, 0.5, topic)
@@ -135,27 +143,20 @@ def test_a_source_that_denies_the_claim_or_quotes_someone_else_is_never_cited():
 
 def test_figures_written_as_words_are_the_claim():
     from digest.summarize.claims import backs
-    from digest.summarize.index import build_index
-    from digest.summarize.passages import split_all
 
     texts = {
         "agency": "Aurora-3 is the agency's first attempt at a landing on the Moon after two orbiters.",
         "times": "Aurora-3 will attempt a landing on the Moon in three weeks, its operators said.",
         "review": "It is the agency's first attempt at a Moon landing, after two orbiters, Aurora-3's team said.",
     }
-    week = [make_article(name, text, source=name) for name, text in texts.items()]
-    index = build_index(week, split_all(week))
-    claim, times, review = (
-        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading") for name in texts
-    )
+    index, first = first_passages(texts)
+    claim, times, review = first["agency"], first["times"], first["review"]
     assert not backs(index, claim, times, 0.5)  # "three weeks" is not "first ... after two orbiters"
     assert backs(index, claim, review, 0.5)
 
 
 def test_a_claim_in_the_trends_own_words_and_figures_is_backed_by_a_source_that_says_it():
     from digest.summarize.claims import backs
-    from digest.summarize.index import build_index
-    from digest.summarize.passages import split_all
     from digest.summarize.text import content_terms
 
     texts = {
@@ -164,11 +165,8 @@ def test_a_claim_in_the_trends_own_words_and_figures_is_backed_by_a_source_that_
         "lock": "The uv lockfile changed revision in 0.6, and older uv versions cannot read the new uv.lock.",
         "format": "The uv.lock file format moved to a new revision, and older releases of uv refuse to read it.",
     }
-    week = [make_article(name, text, source=name) for name, text in texts.items()]
-    index = build_index(week, split_all(week))
-    pep, council, lock, file_format = (
-        next(e for e in index.entries if e.passage.article_id == name and e.passage.kind != "heading") for name in texts
-    )
+    index, first = first_passages(texts)
+    pep, council, lock, file_format = first["pep"], first["council"], first["lock"], first["format"]
     assert backs(index, pep, council, 0.5, frozenset(content_terms("PEP 750 template strings Python 3.14")))
     assert backs(index, lock, file_format, 0.5, frozenset(content_terms("uv 0.6")))  # 0.6 is the trend's name
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 
 from .claims import backs
 from .index import Entry, Index, cosine
-from .text import NUMBER_RE, split_label, words
+from .text import FIGURE_RE, NUMBER_RE, split_label, words
 
-_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _DANGLING_RE = re.compile(
     r"^(this|these|that|those|it|its|they|them|their|such|here|there|he|she|his|her|both|another|"
     r"the latter|the former|the same|so|but|and|or|also|then|thus|hence|therefore|as a result|in this)\b",
@@ -296,7 +295,7 @@ def same_figures(a: Entry, b: Entry) -> bool:
 
 def _telling_figures(text: str) -> set[str]:
     figures = set()
-    for figure in _FIGURE_RE.findall(text):
+    for figure in FIGURE_RE.findall(text):
         value = float(figure.replace(",", "")) if figure.count(".") <= 1 else 0.0  # "1.2.3": a version
         if value > 10 and not (figure.isdigit() and 1900 <= value <= 2099):
             figures.add(figure)

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 
 from .index import Entry, Index
-from .text import content_terms, term
+from .text import FIGURE_RE, content_terms, term
 
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand "
     "million billion first second third fourth fifth sixth seventh eighth ninth tenth half dozen"
 )
-_FIGURE_RE = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{'|'.join(_NUMBER_WORDS.split())})\b", re.IGNORECASE)
+_FIGURE_RE = re.compile(rf"{FIGURE_RE.pattern}|\b(?:{'|'.join(_NUMBER_WORDS.split())})\b", re.IGNORECASE)
 # Denial, not absence: "was not yet known", "no damage"; never "without help" or "No. 5".
 _NEGATION_RE = re.compile(r"\b(?:not|never|yet to)\b|\bno\b(?!\.\s*\d)|n't\b", re.IGNORECASE)
 _QUOTE_RE = re.compile(r"[\"“]([^\"“”]+)[\"”]")

@@ -19,6 +19,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:[.\-][A-Za-z0-9][A-Za-z0-9'’]*)*")
 ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:s|'s|’s)?$")
 NUMBER_RE = re.compile(r"\d")
+FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*")  # a figure as written: "38", "4.2", "120,000"
 
 # Sentence ends: ., ! or ? with any closing quotes/brackets, before a space and
 # an opening capital, digit or quote. Abbreviations are repaired afterwards.
